@@ -1,0 +1,14 @@
+import type { Sql } from './client.ts';
+
+/** Facts about the database itself: reachability and its clock. */
+export function createSystemRepository(sql: Sql) {
+  return {
+    async serverTime(): Promise<string> {
+      const [row] = await sql<{ now: Date }[]>`select now() as now`;
+      if (!row) throw new Error('select now() returned no row');
+      return row.now.toISOString();
+    },
+  };
+}
+
+export type SystemRepository = ReturnType<typeof createSystemRepository>;

@@ -1,0 +1,30 @@
+// Named errors shared by activities, the API and workflows. Across the workflow sandbox a failure is
+// recognised by its `type` (the error's name), never by instanceof.
+
+/** Input broke a rule; retrying the same input cannot help. */
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+}
+
+/** The thing asked for does not exist (or is not visible to the caller). */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+
+/** A business rule forbids the action (e.g. sending is paused, the contact is suppressed). */
+export class PolicyViolationError extends Error {
+  override readonly name = 'PolicyViolationError';
+}
+
+/** Configuration is missing or wrong; an operator must fix it. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+/** Failure types that Temporal must not retry: the same attempt would fail the same way. */
+export const NON_RETRYABLE_ERROR_TYPES = [
+  ValidationError.name,
+  NotFoundError.name,
+  PolicyViolationError.name,
+  ConfigurationError.name,
+] as const;

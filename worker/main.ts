@@ -1,0 +1,41 @@
+// The worker process: composition root of adapters, activities and workflows. Several can serve one task queue.
+import os from 'node:os';
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { z } from 'zod';
+import { createActivities } from '../activities/index.ts';
+import { createAdapters } from '../adapters/index.ts';
+import { connectionOptions, loadTemporalConfig } from '../temporal.config.ts';
+import { createWorker } from './create-worker.ts';
+
+const env = z
+  .object({
+    DATABASE_URL: z.string().url(),
+    TEMPORAL_ADDRESS: z.string().min(1),
+    WORKER_IDENTITY: z.string().min(1).optional(),
+    WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  })
+  .parse(process.env);
+
+Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
+
+const temporalConfig = loadTemporalConfig();
+const identity = env.WORKER_IDENTITY ?? `worker-${process.pid}@${os.hostname()}`;
+const adapters = createAdapters({ databaseUrl: env.DATABASE_URL, applicationName: `closeloop-worker:${identity}` });
+const connection = await NativeConnection.connect(connectionOptions(temporalConfig, env.TEMPORAL_ADDRESS));
+const worker = await createWorker({
+  connection,
+  namespace: temporalConfig.namespace,
+  taskQueue: temporalConfig.taskQueue,
+  identity,
+  activities: createActivities({ system: adapters.system, workerIdentity: identity }),
+  workflowBundle: env.WORKFLOW_BUNDLE_PATH ? { codePath: env.WORKFLOW_BUNDLE_PATH } : undefined,
+});
+
+Runtime.instance().logger.info('Worker ready', { identity, taskQueue: temporalConfig.taskQueue, namespace: temporalConfig.namespace });
+try {
+  // Resolves after SIGINT/SIGTERM once in-flight tasks are done (or the grace time ran out).
+  await worker.run();
+} finally {
+  await connection.close();
+  await adapters.close();
+}

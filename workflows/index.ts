@@ -1,0 +1,2 @@
+// The workflow bundle entry: one export line per sales process room.
+export { stackCheckWorkflow } from './stack-check/workflow.ts';

@@ -1,0 +1,13 @@
+// The search attributes every Closeloop process sets, so ops can filter in the Temporal Web UI and with
+// `temporal workflow list --query "OrgId = '…' AND Status = '…'"`. Workflow-safe: no Node imports.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const OrgId = defineSearchAttributeKey('OrgId', SearchAttributeType.KEYWORD);
+export const AccountId = defineSearchAttributeKey('AccountId', SearchAttributeType.KEYWORD);
+export const ContactId = defineSearchAttributeKey('ContactId', SearchAttributeType.KEYWORD);
+export const DealId = defineSearchAttributeKey('DealId', SearchAttributeType.KEYWORD);
+export const Playbook = defineSearchAttributeKey('Playbook', SearchAttributeType.KEYWORD);
+export const Status = defineSearchAttributeKey('Status', SearchAttributeType.KEYWORD);
+export const Owner = defineSearchAttributeKey('Owner', SearchAttributeType.KEYWORD);
+
+export const closeloopSearchAttributes = [OrgId, AccountId, ContactId, DealId, Playbook, Status, Owner] as const;
