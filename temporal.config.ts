@@ -35,8 +35,13 @@ export interface TemporalConfig {
 export const DEFAULT_TEMPORAL_PORT = 7233;
 export const DEFAULT_TEMPORAL_UI_PORT = 8233;
 
+/** The environment without empty values: `FOO=` in a shell or .env file means "not set". */
+export function definedEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+}
+
 export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalConfig {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(definedEnv(env));
   if (!parsed.success) {
     throw new Error(`Invalid Temporal configuration: ${z.prettifyError(parsed.error)}`);
   }

@@ -2,7 +2,7 @@
 import { Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { createSql } from '../adapters/db/client.ts';
-import { connectionOptions, loadTemporalConfig } from '../temporal.config.ts';
+import { connectionOptions, definedEnv, loadTemporalConfig } from '../temporal.config.ts';
 import { buildApp } from './app.ts';
 
 const env = z
@@ -13,7 +13,7 @@ const env = z
     API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   })
-  .parse(process.env);
+  .parse(definedEnv());
 
 const temporalConfig = loadTemporalConfig();
 const sql = createSql({ url: env.DATABASE_URL, applicationName: 'closeloop-api', max: 10 });

@@ -1,9 +1,15 @@
 // Builds a Temporal worker for Closeloop's task queue. Used by worker/main.ts and by tests.
 import { fileURLToPath } from 'node:url';
-import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, Worker, bundleWorkflowCode, type Logger, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities/index.ts';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** Bundles workflows/index.ts; fails on code that cannot run in the workflow sandbox (e.g. a Node builtin). */
+export function bundleWorkflows(options: { path?: string; logger?: Logger } = {}) {
+  // WARN keeps webpack's report out of the output; problems still show.
+  return bundleWorkflowCode({ workflowsPath: options.path ?? workflowsPath, logger: options.logger ?? new DefaultLogger('WARN') });
+}
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;

@@ -4,8 +4,8 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { z } from 'zod';
 import { createActivities } from '../activities/index.ts';
 import { createAdapters } from '../adapters/index.ts';
-import { connectionOptions, loadTemporalConfig } from '../temporal.config.ts';
-import { createWorker } from './create-worker.ts';
+import { connectionOptions, definedEnv, loadTemporalConfig } from '../temporal.config.ts';
+import { bundleWorkflows, createWorker } from './create-worker.ts';
 
 const env = z
   .object({
@@ -14,7 +14,7 @@ const env = z
     WORKER_IDENTITY: z.string().min(1).optional(),
     WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   })
-  .parse(process.env);
+  .parse(definedEnv());
 
 Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
 
@@ -22,13 +22,16 @@ const temporalConfig = loadTemporalConfig();
 const identity = env.WORKER_IDENTITY ?? `worker-${process.pid}@${os.hostname()}`;
 const adapters = createAdapters({ databaseUrl: env.DATABASE_URL, applicationName: `closeloop-worker:${identity}` });
 const connection = await NativeConnection.connect(connectionOptions(temporalConfig, env.TEMPORAL_ADDRESS));
+const workflowBundle = env.WORKFLOW_BUNDLE_PATH
+  ? { codePath: env.WORKFLOW_BUNDLE_PATH }
+  : await bundleWorkflows();
 const worker = await createWorker({
   connection,
   namespace: temporalConfig.namespace,
   taskQueue: temporalConfig.taskQueue,
   identity,
   activities: createActivities({ system: adapters.system, workerIdentity: identity }),
-  workflowBundle: env.WORKFLOW_BUNDLE_PATH ? { codePath: env.WORKFLOW_BUNDLE_PATH } : undefined,
+  workflowBundle,
 });
 
 Runtime.instance().logger.info('Worker ready', { identity, taskQueue: temporalConfig.taskQueue, namespace: temporalConfig.namespace });

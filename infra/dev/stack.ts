@@ -6,7 +6,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { z } from 'zod';
-import { DEFAULT_TEMPORAL_PORT, DEFAULT_TEMPORAL_UI_PORT, connectionOptions, loadTemporalConfig } from '../../temporal.config.ts';
+import { DEFAULT_TEMPORAL_PORT, DEFAULT_TEMPORAL_UI_PORT, connectionOptions, definedEnv, loadTemporalConfig } from '../../temporal.config.ts';
 import { temporalCliPath } from '../tools/binaries.ts';
 import { dataDir as resolveDataDir, repoRoot } from '../paths.ts';
 import { applyMigrations } from './migrate.ts';
@@ -24,7 +24,7 @@ const env = z
     API_HOST: z.string().min(1).default('127.0.0.1'),
     API_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   })
-  .parse(process.env);
+  .parse(definedEnv());
 
 const temporalConfig = loadTemporalConfig();
 const data = resolveDataDir();
