@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', '.tools/**', '.data/**', 'scratch/**'],
     globalSetup: ['infra/testing/global-setup.ts'],
+    reporters: ['default', './infra/testing/summary-reporter.ts'],
     pool: 'forks',
     // Two cores: two files at a time; the stack tests start whole process trees of their own.
     maxWorkers: 2,

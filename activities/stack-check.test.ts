@@ -13,12 +13,19 @@ describe('checkWorker activity', () => {
     env.on('heartbeat', (d: WorkerCheckHeartbeat) => beats.push(d));
     const { checkWorker } = createStackCheckActivities({ system, workerIdentity: 'worker-a' });
     const report = await env.run(checkWorker, { checkId: 'c1', workSeconds: 2 });
-    expect(report).toEqual({ workerIdentity: 'worker-a', databaseTime: '2030-01-01T00:00:00.000Z' });
+    expect(report).toEqual({ workerIdentity: 'worker-a', databaseTime: '2030-01-01T00:00:00.000Z', attempt: 1, takenOverFrom: null });
     expect(beats).toEqual([
       { workerIdentity: 'worker-a', secondsDone: 0 },
       { workerIdentity: 'worker-a', secondsDone: 1 },
       { workerIdentity: 'worker-a', secondsDone: 2 },
     ]);
+  });
+
+  it('reports the worker it took over from, from the last heartbeat of the lost attempt', async () => {
+    const env = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: { workerIdentity: 'worker-a', secondsDone: 3 } });
+    const { checkWorker } = createStackCheckActivities({ system, workerIdentity: 'worker-b' });
+    const report = await env.run(checkWorker, { checkId: 'c1', workSeconds: 0 });
+    expect(report).toMatchObject({ workerIdentity: 'worker-b', attempt: 2, takenOverFrom: 'worker-a' });
   });
 
   it('refuses an impossible duration with a non-retryable ValidationError', async () => {

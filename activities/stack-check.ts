@@ -31,7 +31,12 @@ export function createStackCheckActivities(deps: Pick<ActivityDeps, 'system' | '
         await ctx.sleep(1000);
       }
       ctx.heartbeat({ workerIdentity: deps.workerIdentity, secondsDone: input.workSeconds } satisfies WorkerCheckHeartbeat);
-      return { workerIdentity: deps.workerIdentity, databaseTime: await deps.system.serverTime() };
+      return {
+        workerIdentity: deps.workerIdentity,
+        databaseTime: await deps.system.serverTime(),
+        attempt: ctx.info.attempt,
+        takenOverFrom: previous?.workerIdentity ?? null,
+      };
     },
   };
 }

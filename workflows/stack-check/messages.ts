@@ -13,6 +13,10 @@ export interface StackCheckInput {
 export interface WorkerCheckReport {
   workerIdentity: string;
   databaseTime: string;
+  /** Which attempt finished the check (1 unless a worker was lost). */
+  attempt: number;
+  /** The worker whose attempt was lost (from its last heartbeat), when this attempt took over. */
+  takenOverFrom: string | null;
 }
 
 export interface StackCheckResult {

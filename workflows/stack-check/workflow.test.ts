@@ -19,7 +19,7 @@ function fakeActivities(calls: Array<{ checkId: string; workSeconds: number }>):
   return {
     async checkWorker(input) {
       calls.push(input);
-      return { workerIdentity: 'fake-worker', databaseTime: '2030-01-01T00:00:00.000Z' };
+      return { workerIdentity: 'fake-worker', databaseTime: '2030-01-01T00:00:00.000Z', attempt: 1, takenOverFrom: null };
     },
   };
 }
@@ -42,7 +42,7 @@ describe('stack-check workflow', () => {
     expect(waitedMs).toBeGreaterThanOrEqual(6 * 3600 * 1000);
     expect(waitedMs).toBeLessThan(6 * 3600 * 1000 + 60_000);
     expect(calls).toEqual([{ checkId: input.checkId, workSeconds: 2 }]);
-    expect(result.worker).toEqual({ workerIdentity: 'fake-worker', databaseTime: '2030-01-01T00:00:00.000Z' });
+    expect(result.worker).toEqual({ workerIdentity: 'fake-worker', databaseTime: '2030-01-01T00:00:00.000Z', attempt: 1, takenOverFrom: null });
   });
 
   it('reports what it waits on and when the timer fires through the status query', async () => {

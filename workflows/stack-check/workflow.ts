@@ -32,6 +32,11 @@ export async function stackCheckWorkflow(input: StackCheckInput): Promise<StackC
     [{ checkId: input.checkId, workSeconds: input.workSeconds }],
   );
 
-  moveTo('done', null, `Timer fired at ${timerFiredAt}; worker ${worker.workerIdentity} read Postgres at ${worker.databaseTime}.`);
+  moveTo(
+    'done',
+    null,
+    `Timer fired at ${timerFiredAt}; worker ${worker.workerIdentity} read Postgres at ${worker.databaseTime}` +
+      (worker.takenOverFrom ? ` (took over from ${worker.takenOverFrom}, attempt ${worker.attempt}).` : '.'),
+  );
   return { checkId: input.checkId, timerStartedAt: timerStartedAt.toISOString(), timerFiredAt, worker };
 }
