@@ -5,7 +5,7 @@ describe('loadTemporalConfig', () => {
   it('defaults to a local server started by the dev stack, no TLS', () => {
     const c = loadTemporalConfig({});
     expect(c).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'closeloop-processes', apiKey: undefined, tls: false });
-    expect(c.searchAttributes.map((k) => k.name)).toEqual(['OrgId', 'AccountId', 'ContactId', 'DealId', 'Playbook', 'Status', 'Owner']);
+    expect(c.searchAttributes.map((k) => k.name)).toEqual(['OrgId', 'AccountId', 'ContactId', 'DealId', 'Playbook', 'ProcessStatus', 'Owner']);
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import { proxyActivities, setCurrentDetails, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.ts';
 import { longActivityOptions } from '../shared/activity-options.ts';
-import { Status } from '../shared/search-attributes.ts';
+import { ProcessStatus } from '../shared/search-attributes.ts';
 import { stackCheckStatusQuery, type StackCheckInput, type StackCheckResult, type StackCheckStatus, type StackCheckStep } from './messages.ts';
 
 const { checkWorker } = proxyActivities<Activities>(longActivityOptions);
@@ -16,7 +16,7 @@ export async function stackCheckWorkflow(input: StackCheckInput): Promise<StackC
 
   const moveTo = (step: StackCheckStep, nextActionAt: string | null, details: string) => {
     status = { step, since: new Date().toISOString(), nextActionAt };
-    upsertSearchAttributes([{ key: Status, value: step }]);
+    upsertSearchAttributes([{ key: ProcessStatus, value: step }]);
     setCurrentDetails(`**${step}** since ${status.since}\n\n${details}`);
   };
 
