@@ -31,7 +31,7 @@ describe('health routes', () => {
     let sql: Sql;
     let temporal: Connection;
     beforeAll(async () => {
-      sql = createSql({ url: testResources().databaseUrl, applicationName: 'api-test' });
+      sql = createSql({ url: testResources().appDatabaseUrl, applicationName: 'api-test' });
       temporal = await Connection.connect({ address: testResources().temporalAddress });
     });
     afterAll(async () => {

@@ -25,7 +25,7 @@ function startWorker(identity: string, taskQueue: string): ManagedProcess {
     cwd: repoRoot,
     env: {
       ...process.env,
-      DATABASE_URL: r.databaseUrl,
+      DATABASE_URL: r.appDatabaseUrl,
       TEMPORAL_ADDRESS: r.temporalAddress,
       TEMPORAL_TASK_QUEUE: taskQueue,
       WORKER_IDENTITY: identity,

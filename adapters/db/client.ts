@@ -3,6 +3,14 @@
 import postgres from 'postgres';
 
 export type Sql = postgres.Sql;
+export type Tx = postgres.TransactionSql;
+
+// Rows come back in the domain's shape: camelCase keys, ISO timestamps, dates as YYYY-MM-DD, int8 as number.
+const types = {
+  timestamptz: { to: 1184, from: [1184], serialize: (x: string | Date) => (x instanceof Date ? x.toISOString() : x), parse: (x: string) => new Date(x).toISOString() },
+  date: { to: 1082, from: [1082], serialize: (x: string) => x, parse: (x: string) => x },
+  int8: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
+};
 
 export interface DatabaseOptions {
   url: string;
@@ -17,6 +25,8 @@ export function createSql(options: DatabaseOptions): Sql {
   return postgres(options.url, {
     max: options.max ?? 10,
     prepare: !transactionPooler,
+    transform: postgres.camel,
+    types,
     onnotice: () => {},
     connection: { application_name: options.applicationName },
   });

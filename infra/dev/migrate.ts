@@ -3,6 +3,8 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
+import postgres from 'postgres';
 import { repoRoot } from '../paths.ts';
 
 const run = promisify(execFile);
@@ -16,7 +18,11 @@ export interface MigrateOptions {
   local: boolean;
 }
 
+/** The local stand-ins for Supabase's roles and auth schema (never applied to a Supabase project). */
+export const localSupabaseShim = path.join(repoRoot, 'infra', 'supabase-local', 'roles-and-auth.sql');
+
 export async function applyMigrations(options: MigrateOptions): Promise<string> {
+  if (options.local) await applyLocalShim(options.url);
   const url = new URL(options.url);
   if (options.local) url.searchParams.set('sslmode', 'disable');
   const args = ['db', 'push', '--db-url', url.toString(), '--yes', '--workdir', repoRoot];
@@ -29,4 +35,21 @@ export async function applyMigrations(options: MigrateOptions): Promise<string> 
     const e = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(`Migrations failed: ${e.stderr || e.stdout || e.message}`);
   }
+}
+
+async function applyLocalShim(url: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(readFileSync(localSupabaseShim, 'utf8'));
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+/** The login role the worker and the API use locally: it can only switch to anon / authenticated / service_role. */
+export function localAppUrl(superuserUrl: string): string {
+  const url = new URL(superuserUrl);
+  url.username = 'authenticator';
+  url.password = 'authenticator';
+  return url.toString();
 }

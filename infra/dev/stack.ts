@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { DEFAULT_TEMPORAL_PORT, DEFAULT_TEMPORAL_UI_PORT, connectionOptions, definedEnv, loadTemporalConfig } from '../../temporal.config.ts';
 import { temporalCliPath } from '../tools/binaries.ts';
 import { dataDir as resolveDataDir, repoRoot } from '../paths.ts';
-import { applyMigrations } from './migrate.ts';
+import { applyMigrations, localAppUrl } from './migrate.ts';
 import { startEmbeddedPostgres, stopOrphanPostgres, type RunningPostgres } from './postgres.ts';
 import { commandLine, isAlive, readPid, spawnManaged, stopStale, tail, type ManagedProcess } from './processes.ts';
 import { ensureSearchAttributes, startTemporalDevServer, type RunningDevServer } from './temporal-server.ts';
@@ -192,7 +192,9 @@ async function main(): Promise<void> {
     await connection.close();
   }
 
-  const childEnv = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress };
+  // The worker and the API log in as a role that can only switch to anon / authenticated / service_role.
+  const appDatabaseUrl = env.DATABASE_URL ?? localAppUrl(databaseUrl);
+  const childEnv = { DATABASE_URL: appDatabaseUrl, TEMPORAL_ADDRESS: temporalAddress };
   const workerIdentity = `dev-worker-${process.pid}`;
   worker = nodeChild('worker', 'worker/main.ts', { ...childEnv, WORKER_IDENTITY: workerIdentity });
   api = nodeChild('api', 'api/server.ts', { ...childEnv, API_HOST: env.API_HOST, API_PORT: String(env.API_PORT) });

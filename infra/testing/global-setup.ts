@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { TestProject } from 'vitest/node';
-import { applyMigrations } from '../dev/migrate.ts';
+import { applyMigrations, localAppUrl } from '../dev/migrate.ts';
 import { startEmbeddedPostgres } from '../dev/postgres.ts';
 import { ensureSearchAttributes, startTemporalDevServer } from '../dev/temporal-server.ts';
 import { temporalCliPath } from '../tools/binaries.ts';
@@ -17,6 +17,7 @@ import { freePort } from './ports.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
+    appDatabaseUrl: string;
     temporalAddress: string;
     workflowBundlePath: string;
     testRunDir: string;
@@ -43,6 +44,7 @@ export default async function setup(project: TestProject) {
   writeFileSync(workflowBundlePath, bundle.code);
 
   project.provide('databaseUrl', pg.url);
+  project.provide('appDatabaseUrl', localAppUrl(pg.url));
   project.provide('temporalAddress', temporal.address);
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('testRunDir', runDir);

@@ -9,7 +9,10 @@ import { closeloopSearchAttributes } from '../../workflows/shared/search-attribu
 
 export function testResources() {
   return {
+    /** Superuser: migrations and catalog checks only. */
     databaseUrl: inject('databaseUrl'),
+    /** What the worker and the API use: the authenticator login role. */
+    appDatabaseUrl: inject('appDatabaseUrl'),
     temporalAddress: inject('temporalAddress'),
     workflowBundle: { codePath: inject('workflowBundlePath') },
     testRunDir: inject('testRunDir'),

@@ -1,0 +1,62 @@
+// Test access to the run's Postgres: the app's connection (login role authenticator, which can only switch to
+// anon / authenticated / service_role) and a superuser one for catalog checks only.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createSql, type Sql, type Tx } from '../../adapters/db/client.ts';
+import { createDatabase, type CallerClaims, type Database } from '../../adapters/db/session.ts';
+import { organisationsRepository } from '../../adapters/db/organisations-repository.ts';
+import { testResources } from './harness.ts';
+
+export function appDatabase(name: string): Database {
+  return createDatabase(createSql({ url: testResources().appDatabaseUrl, applicationName: `test:${name}`, max: 4 }));
+}
+
+export function superuserSql(name: string): Sql {
+  return createSql({ url: testResources().databaseUrl, applicationName: `test-superuser:${name}`, max: 2 });
+}
+
+export interface SeededOrg {
+  orgId: string;
+  users: { rep: string; manager: string; admin: string };
+  members: { rep: string; manager: string; admin: string };
+  apiKeyId: string;
+  /** One row id per table (for process_runs: the workflow id). */
+  rows: Record<string, string>;
+}
+
+/** An organisation with three members and one row in every table, written as the worker would (service role). */
+export async function seedOrganisation(db: Database, name: string): Promise<SeededOrg> {
+  return db.asService(async (tx) => {
+    const { id: orgId } = await organisationsRepository.create(tx, { name, timeZone: 'Europe/Berlin', postalAddress: '1 Main St' });
+    const users = { rep: randomUUID(), manager: randomUUID(), admin: randomUUID() };
+    const members = {
+      rep: (await organisationsRepository.addMember(tx, orgId, { userId: users.rep, displayName: `${name} rep`, email: `rep@${orgId}.example`, role: 'rep' })).id,
+      manager: (await organisationsRepository.addMember(tx, orgId, { userId: users.manager, displayName: `${name} manager`, email: `manager@${orgId}.example`, role: 'manager' })).id,
+      admin: (await organisationsRepository.addMember(tx, orgId, { userId: users.admin, displayName: `${name} admin`, email: `admin@${orgId}.example`, role: 'admin' })).id,
+    };
+    const one = async (query: Promise<Array<{ id: string }>>) => (await query)[0]!.id;
+    const rows: Record<string, string> = { organisations: orgId, members: members.rep };
+    const apiKeyId = await one(tx`insert into public.api_keys ${tx({ orgId, name: 'ci', role: 'rep', prefix: 'cl_test', keyHash: randomBytes(32).toString('hex'), createdByMemberId: members.admin })} returning id`);
+    rows.api_keys = apiKeyId;
+    rows.accounts = await one(tx`insert into public.accounts ${tx({ orgId, name: `${name} Customer`, domain: 'customer.example', ownerMemberId: members.rep })} returning id`);
+    rows.contacts = await one(tx`insert into public.contacts ${tx({ orgId, accountId: rows.accounts, firstName: 'Priya', lastName: 'Raman', emails: [`priya@${orgId}.example`], lawfulBasis: 'legitimate_interest' })} returning id`);
+    rows.deals = await one(tx`insert into public.deals ${tx({ orgId, accountId: rows.accounts, name: 'Pilot', ownerMemberId: members.rep })} returning id`);
+    rows.stakeholders = await one(tx`insert into public.stakeholders ${tx({ orgId, dealId: rows.deals, contactId: rows.contacts, role: 'champion' })} returning id`);
+    rows.activities = await one(tx`insert into public.activities ${tx({ orgId, kind: 'call', direction: 'outbound', occurredAt: new Date().toISOString(), contactId: rows.contacts, body: 'Discussed pilot' })} returning id`);
+    rows.tasks = await one(tx`insert into public.tasks ${tx({ orgId, kind: 'call', title: 'Call back', ownerMemberId: members.rep, contactId: rows.contacts })} returning id`);
+    rows.signals = await one(tx`insert into public.signals ${tx({ orgId, kind: 'funding', accountId: rows.accounts, occurredAt: new Date().toISOString(), source: 'test', summary: 'Raised a round' })} returning id`);
+    rows.documents = await one(tx`insert into public.documents ${tx({ orgId, dealId: rows.deals, kind: 'nda', storageRef: `org/${orgId}/document/x-nda.pdf`, title: 'NDA' })} returning id`);
+    rows.suppressions = (await tx<{ id: string }[]>`select app.suppress(${orgId}, ${`gone@${orgId}.example`}, 'manual', 'test') as id`)[0]!.id;
+    rows.event_log = await one(tx`insert into public.event_log ${tx({ id: randomUUID(), orgId, kind: 'account.created', version: 1, occurredAt: new Date().toISOString(), source: 'worker', actorType: 'system', actorId: null, subjectType: 'account', subjectId: rows.accounts, data: tx.json({}) })} returning id`);
+    rows.audit_log = await one(tx`insert into public.audit_log ${tx({ orgId, actorType: 'system', actorId: null, action: 'account.create', subjectType: 'account', subjectId: rows.accounts, after: tx.json({ name: 'x' }) })} returning id`);
+    rows.process_runs = `stack-check:${orgId}`;
+    await tx`insert into public.process_runs ${tx({ orgId, workflowId: rows.process_runs, runId: 'r1', kind: 'stack-check', subjectType: 'organisation', subjectId: orgId, status: 'running', step: 'waiting', runSeq: 1, stepSeq: 1 })}`;
+    rows.webhook_inbox = await one(tx`insert into public.webhook_inbox ${tx({ orgId, provider: 'test', eventId: randomUUID(), body: '{}' })} returning id`);
+    return { orgId, users, members, apiKeyId, rows };
+  });
+}
+
+export function memberClaims(org: SeededOrg, role: 'rep' | 'manager' | 'admin', orgId: string | undefined = org.orgId): CallerClaims {
+  return { sub: org.users[role], orgId, kind: 'member' };
+}
+
+export type { Tx };
