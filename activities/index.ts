@@ -1,8 +1,11 @@
 // createActivities(deps): the worker passes real adapters, tests pass fakes. Workflows import only the type.
+import type { Database } from '../adapters/db/session.ts';
 import type { SystemRepository } from '../adapters/db/system-repository.ts';
+import { createContactErasureActivities } from './contact-erasure.ts';
 import { createStackCheckActivities } from './stack-check.ts';
 
 export interface ActivityDeps {
+  db: Database;
   system: SystemRepository;
   /** The identity of the worker process running these activities (shown in histories and heartbeats). */
   workerIdentity: string;
@@ -11,6 +14,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createStackCheckActivities(deps),
+    ...createContactErasureActivities(deps),
   };
 }
 

@@ -2,7 +2,8 @@
 // the row-level-security policies consult; a test checks that the two agree. The API enforces it at the edge too.
 import { z } from 'zod';
 
-export const memberRoleSchema = z.enum(['rep', 'manager', 'admin']);
+import { memberRoleSchema } from './objects.ts';
+
 export type MemberRole = z.infer<typeof memberRoleSchema>;
 
 export const actionSchema = z.enum(['read', 'create', 'update', 'delete']);

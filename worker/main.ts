@@ -30,7 +30,7 @@ const worker = await createWorker({
   namespace: temporalConfig.namespace,
   taskQueue: temporalConfig.taskQueue,
   identity,
-  activities: createActivities({ system: adapters.system, workerIdentity: identity }),
+  activities: createActivities({ db: adapters.db, system: adapters.system, workerIdentity: identity }),
   workflowBundle,
 });
 

@@ -1,2 +1,3 @@
 // The workflow bundle entry: one export line per sales process room.
 export { stackCheckWorkflow } from './stack-check/workflow.ts';
+export { contactErasureWorkflow } from './contact-erasure/workflow.ts';

@@ -130,5 +130,17 @@ as $$
   )
 $$;
 
-revoke all on function app.org_ids(), app.role_in(uuid), app.can(text, text, uuid) from public;
-grant execute on function app.org_ids(), app.role_in(uuid), app.can(text, text, uuid) to authenticated, service_role;
+-- Who the caller is in an organisation, as logs record it: their member id, or the API key's id.
+create or replace function app.actor_ids(p_org uuid) returns setof text
+language sql stable security definer
+set search_path = ''
+as $$
+  select m.id::text from public.members m
+  where m.org_id = p_org and m.user_id = (select auth.uid()) and m.status = 'active'
+  union
+  select k.id::text from public.api_keys k
+  where k.org_id = p_org and k.id = (select auth.uid()) and k.revoked_at is null
+$$;
+
+revoke all on function app.org_ids(), app.role_in(uuid), app.can(text, text, uuid), app.actor_ids(uuid) from public;
+grant execute on function app.org_ids(), app.role_in(uuid), app.can(text, text, uuid), app.actor_ids(uuid) to authenticated, service_role;

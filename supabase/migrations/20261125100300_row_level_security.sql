@@ -285,14 +285,14 @@ grant select, insert, update, delete on public.suppressions to service_role;
 -- event_log
 create policy event_log_select on public.event_log for select to authenticated using (org_id in (select app.org_ids()));
 grant select on public.event_log to authenticated;
-create policy event_log_insert on public.event_log for insert to authenticated with check (org_id in (select app.org_ids()) and app.can('event_log', 'create', org_id) and actor_type in ('member', 'api_key') and actor_id = (select auth.uid())::text);
+create policy event_log_insert on public.event_log for insert to authenticated with check (org_id in (select app.org_ids()) and app.can('event_log', 'create', org_id) and actor_type in ('member', 'api_key') and actor_id in (select app.actor_ids(org_id)));
 grant insert on public.event_log to authenticated;
 grant select, insert on public.event_log to service_role;
 
 -- audit_log
 create policy audit_log_select on public.audit_log for select to authenticated using (org_id in (select app.org_ids()) and app.can('audit_log', 'read', org_id));
 grant select on public.audit_log to authenticated;
-create policy audit_log_insert on public.audit_log for insert to authenticated with check (org_id in (select app.org_ids()) and app.can('audit_log', 'create', org_id) and actor_type in ('member', 'api_key') and actor_id = (select auth.uid())::text);
+create policy audit_log_insert on public.audit_log for insert to authenticated with check (org_id in (select app.org_ids()) and app.can('audit_log', 'create', org_id) and actor_type in ('member', 'api_key') and actor_id in (select app.actor_ids(org_id)));
 grant insert on public.audit_log to authenticated;
 grant select, insert on public.audit_log to service_role;
 

@@ -181,8 +181,8 @@ describe('what each role may do in its own organisation', () => {
 
   it('members cannot write events or audit entries in the name of someone else', async () => {
     const event = (actorId: string) => ({ id: randomUUID(), orgId: a.orgId, kind: 'task.completed', version: 1, occurredAt: new Date().toISOString(), source: 'api', actorType: 'member', actorId, subjectType: 'task', subjectId: a.rows.tasks!, data: '{}' });
-    expect(await db.asCaller(memberClaims(a, 'rep'), (tx) => denied(tx, (sp) => sp`insert into public.event_log ${sp(event(a.users.rep))}`))).toBe(1);
-    expect(await db.asCaller(memberClaims(a, 'rep'), (tx) => denied(tx, (sp) => sp`insert into public.event_log ${sp(event(a.users.admin))}`))).toBe('denied');
+    expect(await db.asCaller(memberClaims(a, 'rep'), (tx) => denied(tx, (sp) => sp`insert into public.event_log ${sp(event(a.members.rep))}`))).toBe(1);
+    expect(await db.asCaller(memberClaims(a, 'rep'), (tx) => denied(tx, (sp) => sp`insert into public.event_log ${sp(event(a.members.admin))}`))).toBe('denied');
   });
 
   it('an API key acts with its role; once revoked it sees nothing', async () => {

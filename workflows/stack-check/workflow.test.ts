@@ -15,7 +15,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-function fakeActivities(calls: Array<{ checkId: string; workSeconds: number }>): Activities {
+function fakeActivities(calls: Array<{ checkId: string; workSeconds: number }>): Pick<Activities, 'checkWorker'> {
   return {
     async checkWorker(input) {
       calls.push(input);
