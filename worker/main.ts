@@ -1,10 +1,12 @@
 // The worker process: composition root of adapters, activities and workflows. Several can serve one task queue.
 import os from 'node:os';
+import path from 'node:path';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { z } from 'zod';
 import { createActivities } from '../activities/index.ts';
 import { createAdapters } from '../adapters/index.ts';
 import { connectionOptions, definedEnv, loadTemporalConfig } from '../temporal.config.ts';
+import { dataDir } from '../infra/paths.ts';
 import { bundleWorkflows, createWorker } from './create-worker.ts';
 
 const env = z
@@ -13,6 +15,11 @@ const env = z
     TEMPORAL_ADDRESS: z.string().min(1),
     WORKER_IDENTITY: z.string().min(1).optional(),
     WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+    CLOSELOOP_STORAGE: z.string().default('local'),
+    CLOSELOOP_STORAGE_DIR: z.string().min(1).optional(),
+    SUPABASE_URL: z.string().optional(),
+    SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
+    SUPABASE_STORAGE_BUCKET: z.string().default('closeloop'),
   })
   .parse(definedEnv());
 
@@ -20,7 +27,17 @@ Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterStri
 
 const temporalConfig = loadTemporalConfig();
 const identity = env.WORKER_IDENTITY ?? `worker-${process.pid}@${os.hostname()}`;
-const adapters = createAdapters({ databaseUrl: env.DATABASE_URL, applicationName: `closeloop-worker:${identity}` });
+const adapters = createAdapters({
+  databaseUrl: env.DATABASE_URL,
+  applicationName: `closeloop-worker:${identity}`,
+  storage: {
+    backend: env.CLOSELOOP_STORAGE,
+    localRootDir: env.CLOSELOOP_STORAGE_DIR ?? path.join(dataDir(), 'storage'),
+    supabaseUrl: env.SUPABASE_URL,
+    supabaseServiceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY,
+    supabaseBucket: env.SUPABASE_STORAGE_BUCKET,
+  },
+});
 const connection = await NativeConnection.connect(connectionOptions(temporalConfig, env.TEMPORAL_ADDRESS));
 const workflowBundle = env.WORKFLOW_BUNDLE_PATH
   ? { codePath: env.WORKFLOW_BUNDLE_PATH }

@@ -18,6 +18,7 @@ import { followLog } from './follow-log.ts';
 const env = z
   .object({
     DATABASE_URL: z.string().url().optional(),
+    MIGRATION_DATABASE_URL: z.string().url().optional(),
     POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
     TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(DEFAULT_TEMPORAL_PORT),
     TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(DEFAULT_TEMPORAL_UI_PORT),
@@ -162,7 +163,7 @@ async function main(): Promise<void> {
     databaseUrl = postgresServer.url;
   }
   say('Postgres: applying migrations (supabase db push)');
-  await applyMigrations({ url: databaseUrl, includeSeed: !env.DATABASE_URL, local: !env.DATABASE_URL });
+  await applyMigrations({ url: env.MIGRATION_DATABASE_URL ?? databaseUrl, includeSeed: !env.DATABASE_URL, local: !env.DATABASE_URL });
 
   let temporalAddress = temporalConfig.address;
   if (temporalAddress) {
@@ -209,7 +210,7 @@ async function main(): Promise<void> {
       `  API                 ${apiUrl}   (${apiUrl}/readyz)`,
       `  Temporal Web UI     ${ui}`,
       `  Temporal gRPC       ${temporalAddress}   namespace ${temporalConfig.namespace}, task queue ${temporalConfig.taskQueue}`,
-      `  Postgres            ${env.DATABASE_URL ? '(DATABASE_URL)' : databaseUrl}`,
+      `  Postgres            ${env.DATABASE_URL ? '(DATABASE_URL)' : `${databaseUrl}   (superuser, for you; the app logs in as "authenticator")`}`,
       `  Logs                ${logDir}`,
       '',
       '  Try: npm run stack-check   (starts a diagnostic workflow you can watch in the Web UI)',
