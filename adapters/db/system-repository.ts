@@ -4,9 +4,10 @@ import type { Sql } from './client.ts';
 export function createSystemRepository(sql: Sql) {
   return {
     async serverTime(): Promise<string> {
-      const [row] = await sql<{ now: Date }[]>`select now() as now`;
+      // Timestamps arrive as ISO strings (adapters/db/client.ts).
+      const [row] = await sql<{ now: string }[]>`select now() as now`;
       if (!row) throw new Error('select now() returned no row');
-      return row.now.toISOString();
+      return row.now;
     },
   };
 }
