@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from '@temporalio/client';
 import { createSql, type Sql } from '../adapters/db/client.ts';
 import { testResources } from '../infra/testing/harness.ts';
-import { buildApp } from './app.ts';
+import { testApp } from '../infra/testing/api.ts';
 
 describe('health routes', () => {
   it('/healthz answers while a dependency is down; /readyz says which one', async () => {
-    const app = await buildApp({
+    const app = await testApp({
       readinessChecks: [
         { name: 'postgres', check: async () => {} },
         { name: 'temporal', check: async () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.1:7233 secret-detail')) },
@@ -21,7 +21,7 @@ describe('health routes', () => {
   });
 
   it('/readyz reports not ready when a check hangs, instead of hanging', async () => {
-    const app = await buildApp({ readinessChecks: [{ name: 'postgres', check: () => new Promise(() => {}) }] });
+    const app = await testApp({ readinessChecks: [{ name: 'postgres', check: () => new Promise(() => {}) }] });
     const ready = await app.inject('/readyz');
     expect(ready.statusCode).toBe(503);
     await app.close();
@@ -40,7 +40,7 @@ describe('health routes', () => {
     });
 
     it('/readyz is ready', async () => {
-      const app = await buildApp({
+      const app = await testApp({
         readinessChecks: [
           { name: 'postgres', check: async () => void (await sql`select 1`) },
           { name: 'temporal', check: async () => void (await temporal.workflowService.getSystemInfo({})) },

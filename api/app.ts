@@ -1,13 +1,78 @@
 // The HTTP app as a plugin tree; api/server.ts is the only process entry. Tests build it and use inject().
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Database } from '../adapters/db/session.ts';
+import { authPlugin, type AuthConfig } from './plugins/auth.ts';
+import { errorsPlugin } from './plugins/errors.ts';
+import { openapiPlugin } from './plugins/openapi.ts';
+import { rateLimitPlugin, type RateLimitConfig } from './plugins/rate-limit.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
+import { organisationRoutes } from './routes/organisation.ts';
+import { salesObjectRoutes } from './routes/sales-objects.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { suppressionRoutes } from './routes/suppressions.ts';
 
 export interface AppDeps {
+  db: Database;
   readinessChecks: ReadinessCheck[];
+  auth: AuthConfig;
+  rateLimit: RateLimitConfig;
+  /** The HS256 secret the dev login signs with; null (the default) leaves the dev login out entirely. */
+  devLoginSecret: string | null;
 }
 
+export interface RouteEntry {
+  method: string;
+  url: string;
+  auth: 'org' | 'user' | 'none';
+  permission: readonly [string, string] | null;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its auth mode and permission: what the route-walking tests iterate over. */
+    routeTable: RouteEntry[];
+  }
+}
+
+export const defaultRateLimit: RateLimitConfig = { perPrincipal: 600, perOrganisation: 3000, windowSeconds: 60 };
+
+// An incoming request id is kept if it is a plain token (so it is safe in logs and events); else a new one.
+const requestIdPattern = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+
 export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}) {
-  const app = Fastify({ requestIdHeader: 'x-request-id', ...options });
+  const app = Fastify({
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    },
+    ...options,
+  });
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      const auth = route.config?.auth ?? (route.url.startsWith('/docs') ? 'none' : 'org');
+      routeTable.push({ method, url: route.url, auth, permission: route.config?.permission ?? null });
+    }
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorsPlugin);
+  await app.register(openapiPlugin);
+  await app.register(authPlugin, { db: deps.db, auth: deps.auth });
+  await app.register(rateLimitPlugin, { db: deps.db, limits: deps.rateLimit });
   await app.register(healthRoutes, { checks: deps.readinessChecks });
+  await app.register(sessionRoutes, { devLoginSecret: deps.devLoginSecret, audience: deps.auth.audience });
+  await app.register(organisationRoutes);
+  await app.register(salesObjectRoutes);
+  await app.register(suppressionRoutes);
   return app;
 }

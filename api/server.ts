@@ -2,8 +2,9 @@
 import { Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { createSql } from '../adapters/db/client.ts';
+import { createDatabase } from '../adapters/db/session.ts';
 import { connectionOptions, definedEnv, loadTemporalConfig } from '../temporal.config.ts';
-import { buildApp } from './app.ts';
+import { buildApp, defaultRateLimit } from './app.ts';
 
 const env = z
   .object({
@@ -12,8 +13,18 @@ const env = z
     API_HOST: z.string().min(1).default('127.0.0.1'),
     API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+    SUPABASE_JWT_SECRET: z.string().min(32).optional(),
+    SUPABASE_JWKS_URL: z.string().url().optional(),
+    JWT_AUDIENCE: z.string().default('authenticated'),
+    RATE_LIMIT_PER_KEY: z.coerce.number().int().min(1).default(defaultRateLimit.perPrincipal),
+    RATE_LIMIT_PER_ORG: z.coerce.number().int().min(1).default(defaultRateLimit.perOrganisation),
+    CLOSELOOP_DEV_LOGIN: z.enum(['true', 'false']).default('false'),
   })
   .parse(definedEnv());
+
+if (env.CLOSELOOP_DEV_LOGIN === 'true' && !env.SUPABASE_JWT_SECRET) {
+  throw new Error('CLOSELOOP_DEV_LOGIN=true needs SUPABASE_JWT_SECRET (the launcher of the embedded default sets both)');
+}
 
 const temporalConfig = loadTemporalConfig();
 const sql = createSql({ url: env.DATABASE_URL, applicationName: 'closeloop-api', max: 10 });
@@ -22,13 +33,18 @@ const temporal = Connection.lazy(connectionOptions(temporalConfig, env.TEMPORAL_
 
 const app = await buildApp(
   {
+    db: createDatabase(sql),
     readinessChecks: [
       { name: 'postgres', check: async () => void (await sql`select 1`) },
       { name: 'temporal', check: async () => void (await temporal.workflowService.getSystemInfo({})) },
     ],
+    auth: { jwtSecret: env.SUPABASE_JWT_SECRET, jwksUrl: env.SUPABASE_JWKS_URL, audience: env.JWT_AUDIENCE },
+    rateLimit: { perPrincipal: env.RATE_LIMIT_PER_KEY, perOrganisation: env.RATE_LIMIT_PER_ORG, windowSeconds: 60 },
+    devLoginSecret: env.CLOSELOOP_DEV_LOGIN === 'true' ? env.SUPABASE_JWT_SECRET! : null,
   },
   { logger: { level: env.LOG_LEVEL } },
 );
+if (env.CLOSELOOP_DEV_LOGIN === 'true') app.log.warn('DEV LOGIN IS ON (POST /v1/dev/login): only for the embedded default on your own machine');
 
 let closing = false;
 const close = async (signal: string) => {

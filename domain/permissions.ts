@@ -26,6 +26,7 @@ export const resourceSchema = z.enum([
   'audit_log',
   'process_runs',
   'webhook_inbox',
+  'invitations',
 ]);
 export type Resource = z.infer<typeof resourceSchema>;
 
@@ -55,6 +56,7 @@ const admin: Grants = {
   organisations: ['read', 'update'],
   members: ['read', 'create', 'update', 'delete'],
   api_keys: ['read', 'create', 'update'],
+  invitations: ['read', 'create', 'update'],
   // Lifting a suppression means contacting someone who opted out or bounced: admins only.
   suppressions: ['read', 'create', 'delete'],
   webhook_inbox: ['read', 'update'],

@@ -24,9 +24,9 @@ async function withTimeout(check: ReadinessCheck): Promise<'ok' | 'unreachable'>
 
 /** /healthz: the process is alive. /readyz: it can serve, i.e. Postgres and Temporal answer. */
 export const healthRoutes: FastifyPluginAsync<{ checks: ReadinessCheck[] }> = async (app, { checks }) => {
-  app.get('/healthz', async () => ({ status: 'alive' }));
+  app.get('/healthz', { config: { auth: 'none' }, schema: { hide: true } }, async () => ({ status: 'alive' }));
 
-  app.get('/readyz', async (request, reply) => {
+  app.get('/readyz', { config: { auth: 'none' }, schema: { hide: true } }, async (request, reply) => {
     const results = await Promise.all(checks.map(async (c) => [c.name, await withTimeout(c)] as const));
     const ready = results.every(([, r]) => r === 'ok');
     if (!ready) request.log.warn({ checks: Object.fromEntries(results) }, 'not ready');

@@ -50,6 +50,7 @@ export async function seedOrganisation(db: Database, name: string): Promise<Seed
     rows.audit_log = await one(tx`insert into public.audit_log ${tx({ orgId, actorType: 'system', actorId: null, action: 'account.create', subjectType: 'account', subjectId: rows.accounts, after: tx.json({ name: 'x' }) })} returning id`);
     rows.process_runs = `stack-check:${orgId}`;
     await tx`insert into public.process_runs ${tx({ orgId, workflowId: rows.process_runs, runId: 'r1', kind: 'stack-check', subjectType: 'organisation', subjectId: orgId, status: 'running', step: 'waiting', runSeq: 1, stepSeq: 1 })}`;
+    rows.invitations = await one(tx`insert into public.invitations ${tx({ orgId, email: `new@${orgId}.example`, role: 'rep', displayName: 'Newcomer', tokenHash: randomBytes(32).toString('hex'), invitedByMemberId: members.admin, expiresAt: new Date(Date.now() + 86_400_000).toISOString() })} returning id`);
     rows.webhook_inbox = await one(tx`insert into public.webhook_inbox ${tx({ orgId, provider: 'test', eventId: randomUUID(), body: '{}' })} returning id`);
     return { orgId, users, members, apiKeyId, rows };
   });

@@ -46,6 +46,7 @@ const keyOf: Record<string, { column: string; updatable: string }> = {
   audit_log: { column: 'id', updatable: 'reason' },
   process_runs: { column: 'workflow_id', updatable: 'step' },
   webhook_inbox: { column: 'id', updatable: 'status' },
+  invitations: { column: 'id', updatable: 'revoked_at' },
 };
 const orgScoped = (t: string) => t !== 'role_permissions';
 
