@@ -100,6 +100,7 @@ export const authPlugin = fp<{ db: Database; auth: AuthConfig }>(async (app, { d
 
   app.addHook('onRequest', async (request) => {
     // The docs page's routes come from @fastify/swagger-ui, which cannot carry our route config: public by path.
+    if (request.is404) return; // no such route: the not-found problem, whoever asks
     const mode = request.routeOptions.config.auth ?? (request.routeOptions.url?.startsWith('/docs') ? 'none' : 'org');
     if (mode === 'none') return;
     const header = request.headers.authorization;

@@ -44,6 +44,7 @@ const listQuery = z.object({
 });
 const errorResponses = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 429: problemSchema };
 
+const toCamel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 const toSnake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** Patch schema from a create schema: every field optional, and no defaults (an absent field stays as it is). */
@@ -106,7 +107,7 @@ export function crudRoutes(app: FastifyInstance, spec: CrudSpec): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const table = `public.${spec.resource}`;
   const orderColumn = spec.orderColumn === undefined ? 'created_at' : spec.orderColumn;
-  const orderKey = orderColumn ? orderColumn.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : null;
+  const orderKey = orderColumn ? toCamel(orderColumn) : null;
   const filters = spec.filters ?? {};
   const patchSchema = spec.patchSchema ?? (spec.createSchema ? patchOf(spec.createSchema) : undefined);
 
@@ -165,6 +166,8 @@ export function crudRoutes(app: FastifyInstance, spec: CrudSpec): void {
       const row = await request.withDb(async (tx) => {
         const now = new Date().toISOString();
         const draft = { ...(request.body as Record<string, unknown>), id: randomUUID(), orgId: request.caller!.orgId, createdAt: now, updatedAt: now } as Row;
+        // Columns a create does not set start empty (e.g. erasedAt), as the database will have them.
+        for (const column of spec.columns) draft[toCamel(column)] ??= null;
         const prepared = spec.derive ? spec.derive(draft, null) : draft;
         validate(Object.fromEntries(Object.entries(prepared).filter(([k]) => spec.columns.includes(toSnake(k)))) as Row);
         const values = Object.fromEntries(Object.entries(prepared).filter(([k]) => spec.columns.includes(toSnake(k)) && k !== 'createdAt' && k !== 'updatedAt'));

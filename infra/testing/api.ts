@@ -14,7 +14,7 @@ export async function testApp(overrides: Partial<AppDeps> = {}, db: Database = a
     rateLimit: { ...defaultRateLimit, perPrincipal: 100_000, perOrganisation: 100_000 },
     devLoginSecret: null,
     ...overrides,
-  });
+  }, { logger: process.env.TEST_API_LOG ? { level: 'error' } : false });
   app.addHook('onClose', async () => db.end());
   return app;
 }

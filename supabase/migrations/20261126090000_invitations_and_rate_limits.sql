@@ -53,6 +53,7 @@ returns table (key text, hits integer, window_start timestamptz)
 language plpgsql security definer
 set search_path = ''
 as $$
+#variable_conflict use_column
 declare
   v_window timestamptz := to_timestamp(floor(extract(epoch from clock_timestamp()) / p_window_seconds) * p_window_seconds);
 begin
