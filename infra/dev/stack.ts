@@ -1,7 +1,8 @@
 // `npm run dev`: the whole of Closeloop on this machine. Embedded Postgres (or DATABASE_URL), migrations, the
 // Temporal dev server with its Web UI (or TEMPORAL_ADDRESS), the worker and the API. Ctrl-C stops every child in
 // order; a start after a crashed or SIGKILLed launcher first stops the orphans it left, by their pid files.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
@@ -123,6 +124,17 @@ async function waitForApi(url: string, proc: ManagedProcess): Promise<void> {
   throw new Error(`The API did not become ready within 60 s. Its log:\n${tail(proc.logFile)}`);
 }
 
+/**
+ * The embedded default signs people in with a dev login (POST /v1/dev/login) and a secret kept in the data
+ * folder. With DATABASE_URL set (a real deployment's data) there is no dev login: bring SUPABASE_JWT_SECRET.
+ */
+function devLoginEnv(): NodeJS.ProcessEnv {
+  if (env.DATABASE_URL) return {};
+  const file = path.join(data, 'dev-jwt-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return { CLOSELOOP_DEV_LOGIN: 'true', SUPABASE_JWT_SECRET: readFileSync(file, 'utf8').trim() };
+}
+
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
@@ -198,7 +210,7 @@ async function main(): Promise<void> {
   const childEnv = { DATABASE_URL: appDatabaseUrl, TEMPORAL_ADDRESS: temporalAddress };
   const workerIdentity = `dev-worker-${process.pid}`;
   worker = nodeChild('worker', 'worker/main.ts', { ...childEnv, WORKER_IDENTITY: workerIdentity });
-  api = nodeChild('api', 'api/server.ts', { ...childEnv, API_HOST: env.API_HOST, API_PORT: String(env.API_PORT) });
+  api = nodeChild('api', 'api/server.ts', { ...childEnv, API_HOST: env.API_HOST, API_PORT: String(env.API_PORT), ...devLoginEnv() });
   const apiUrl = `http://${env.API_HOST}:${env.API_PORT}`;
   await Promise.all([waitForWorker(temporalAddress, workerIdentity, worker), waitForApi(apiUrl, api)]);
 
@@ -212,6 +224,9 @@ async function main(): Promise<void> {
       `  Temporal gRPC       ${temporalAddress}   namespace ${temporalConfig.namespace}, task queue ${temporalConfig.taskQueue}`,
       `  Postgres            ${env.DATABASE_URL ? '(DATABASE_URL)' : `${databaseUrl}   (superuser, for you; the app logs in as "authenticator")`}`,
       `  Logs                ${logDir}`,
+      '',
+      `  API docs            ${apiUrl}/docs`,
+      ...(env.DATABASE_URL ? [] : [`  Dev login           curl -s -X POST ${apiUrl}/v1/dev/login -H 'content-type: application/json' -d '{"email":"riya@northwind.example"}'`]),
       '',
       '  Try: npm run stack-check   (starts a diagnostic workflow you can watch in the Web UI)',
       '  Stop: Ctrl-C',
