@@ -21,10 +21,22 @@ export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
 }
 
+/** A provider refused a request for a reason a retry cannot change (invalid address, unverified domain…). */
+export class ProviderRejectedError extends Error {
+  override readonly name = 'ProviderRejectedError';
+}
+
+/** A send was reserved long ago and never confirmed: a human must look, it is never re-sent automatically. */
+export class StaleReservationError extends Error {
+  override readonly name = 'StaleReservationError';
+}
+
 /** Failure types that Temporal must not retry: the same attempt would fail the same way. */
 export const NON_RETRYABLE_ERROR_TYPES = [
   ValidationError.name,
   NotFoundError.name,
   PolicyViolationError.name,
   ConfigurationError.name,
+  ProviderRejectedError.name,
+  StaleReservationError.name,
 ] as const;
