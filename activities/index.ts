@@ -1,12 +1,18 @@
 // createActivities(deps): the worker passes real adapters, tests pass fakes. Workflows import only the type.
 import type { Database } from '../adapters/db/session.ts';
+import type { EmailSender } from '../adapters/email/port.ts';
+import type { LinkSigner } from '../adapters/links/unsubscribe.ts';
 import type { SystemRepository } from '../adapters/db/system-repository.ts';
 import { createContactErasureActivities } from './contact-erasure.ts';
+import { createOutboundActivities, type OutboundHooks } from './outbound.ts';
 import { createStackCheckActivities } from './stack-check.ts';
 
 export interface ActivityDeps {
   db: Database;
   system: SystemRepository;
+  email: EmailSender;
+  links: LinkSigner;
+  outboundHooks?: OutboundHooks;
   /** The identity of the worker process running these activities (shown in histories and heartbeats). */
   workerIdentity: string;
 }
@@ -15,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createStackCheckActivities(deps),
     ...createContactErasureActivities(deps),
+    ...createOutboundActivities(deps),
   };
 }
 

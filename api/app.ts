@@ -2,13 +2,16 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Client } from '@temporalio/client';
 import type { Database } from '../adapters/db/session.ts';
+import type { LinkSigner } from '../adapters/links/unsubscribe.ts';
 import { authPlugin, type AuthConfig } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { rateLimitPlugin, type RateLimitConfig } from './plugins/rate-limit.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { organisationRoutes } from './routes/organisation.ts';
+import { outboundRoutes } from './routes/outbound.ts';
 import { salesObjectRoutes } from './routes/sales-objects.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
@@ -20,6 +23,9 @@ export interface AppDeps {
   rateLimit: RateLimitConfig;
   /** The HS256 secret the dev login signs with; null (the default) leaves the dev login out entirely. */
   devLoginSecret: string | null;
+  /** Signals and updates to workflows (approvals); null answers 503 on the routes that need it. */
+  temporal: Client | null;
+  links: LinkSigner;
 }
 
 export interface RouteEntry {
@@ -74,5 +80,6 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(organisationRoutes);
   await app.register(salesObjectRoutes);
   await app.register(suppressionRoutes);
+  await app.register(outboundRoutes, { temporal: deps.temporal, links: deps.links });
   return app;
 }

@@ -1,5 +1,6 @@
 // The API process entry: wires real dependencies into the app, listens, and closes cleanly on SIGINT/SIGTERM.
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { createLinkSigner } from '../adapters/links/unsubscribe.ts';
 import { z } from 'zod';
 import { createSql } from '../adapters/db/client.ts';
 import { createDatabase } from '../adapters/db/session.ts';
@@ -19,6 +20,8 @@ const env = z
     RATE_LIMIT_PER_KEY: z.coerce.number().int().min(1).default(defaultRateLimit.perPrincipal),
     RATE_LIMIT_PER_ORG: z.coerce.number().int().min(1).default(defaultRateLimit.perOrganisation),
     CLOSELOOP_DEV_LOGIN: z.enum(['true', 'false']).default('false'),
+    CLOSELOOP_PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
+    CLOSELOOP_LINK_SECRET: z.string().min(32, 'CLOSELOOP_LINK_SECRET signs unsubscribe links: at least 32 characters'),
   })
   .parse(definedEnv());
 
@@ -41,6 +44,8 @@ const app = await buildApp(
     auth: { jwtSecret: env.SUPABASE_JWT_SECRET, jwksUrl: env.SUPABASE_JWKS_URL, audience: env.JWT_AUDIENCE },
     rateLimit: { perPrincipal: env.RATE_LIMIT_PER_KEY, perOrganisation: env.RATE_LIMIT_PER_ORG, windowSeconds: 60 },
     devLoginSecret: env.CLOSELOOP_DEV_LOGIN === 'true' ? env.SUPABASE_JWT_SECRET! : null,
+    temporal: new Client({ connection: temporal, namespace: temporalConfig.namespace }),
+    links: createLinkSigner({ publicUrl: env.CLOSELOOP_PUBLIC_URL, secret: env.CLOSELOOP_LINK_SECRET }),
   },
   { logger: { level: env.LOG_LEVEL } },
 );

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { SignJWT } from 'jose';
 import { buildApp } from '../api/app.ts';
+import { createLinkSigner } from '../adapters/links/unsubscribe.ts';
 import { createSql } from '../adapters/db/client.ts';
 import { createDatabase } from '../adapters/db/session.ts';
 import { organisationsRepository } from '../adapters/db/organisations-repository.ts';
@@ -41,6 +42,8 @@ try {
     auth: { jwtSecret: secret, audience: 'authenticated' },
     rateLimit: { perPrincipal: 1e9, perOrganisation: 1e9, windowSeconds: 60 },
     devLoginSecret: null,
+    temporal: null,
+    links: createLinkSigner({ publicUrl: 'http://127.0.0.1', secret: secret }),
   });
   const port = await freePort();
   await app.listen({ host: '127.0.0.1', port });

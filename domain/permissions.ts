@@ -27,6 +27,12 @@ export const resourceSchema = z.enum([
   'process_runs',
   'webhook_inbox',
   'invitations',
+  'mailboxes',
+  'outbound_messages',
+  'approvals',
+  'send_ledger',
+  'send_slots',
+  'outbox',
 ]);
 export type Resource = z.infer<typeof resourceSchema>;
 
@@ -43,12 +49,18 @@ const rep: Grants = {
   event_log: ['read', 'create'],
   audit_log: ['create'],
   process_runs: ['read'],
+  mailboxes: ['read'],
+  outbound_messages: ['read'],
+  approvals: ['read'],
+  send_ledger: ['read'],
+  outbox: ['read'],
 };
 
 const manager: Grants = {
   ...rep,
   ...Object.fromEntries(salesObjects.map((r) => [r, ['read', 'create', 'update', 'delete']])),
   audit_log: ['read', 'create'],
+  send_slots: ['read'],
 };
 
 const admin: Grants = {
@@ -57,6 +69,7 @@ const admin: Grants = {
   members: ['read', 'create', 'update', 'delete'],
   api_keys: ['read', 'create', 'update'],
   invitations: ['read', 'create', 'update'],
+  mailboxes: ['read', 'create', 'update'],
   // Lifting a suppression means contacting someone who opted out or bounced: admins only.
   suppressions: ['read', 'create', 'delete'],
   webhook_inbox: ['read', 'update'],

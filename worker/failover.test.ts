@@ -30,6 +30,7 @@ function startWorker(identity: string, taskQueue: string): ManagedProcess {
       TEMPORAL_TASK_QUEUE: taskQueue,
       WORKER_IDENTITY: identity,
       WORKFLOW_BUNDLE_PATH: r.workflowBundle.codePath,
+      CLOSELOOP_LINK_SECRET: 'failover-test-link-secret-32-characters',
     },
     logFile: path.join(r.testRunDir, `${taskQueue}-${identity}.log`),
   });

@@ -5,6 +5,8 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { z } from 'zod';
 import { createActivities } from '../activities/index.ts';
 import { createAdapters } from '../adapters/index.ts';
+import { createEmailSender } from '../adapters/email/index.ts';
+import { createLinkSigner } from '../adapters/links/unsubscribe.ts';
 import { connectionOptions, definedEnv, loadTemporalConfig } from '../temporal.config.ts';
 import { dataDir } from '../infra/paths.ts';
 import { bundleWorkflows, createWorker } from './create-worker.ts';
@@ -20,6 +22,11 @@ const env = z
     SUPABASE_URL: z.string().optional(),
     SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
     SUPABASE_STORAGE_BUCKET: z.string().default('closeloop'),
+    CLOSELOOP_EMAIL_PROVIDER: z.string().default('outbox'),
+    RESEND_API_KEY: z.string().optional(),
+    RESEND_BASE_URL: z.string().url().optional(),
+    CLOSELOOP_PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
+    CLOSELOOP_LINK_SECRET: z.string().min(32, 'CLOSELOOP_LINK_SECRET signs unsubscribe links: at least 32 characters'),
   })
   .parse(definedEnv());
 
@@ -47,7 +54,13 @@ const worker = await createWorker({
   namespace: temporalConfig.namespace,
   taskQueue: temporalConfig.taskQueue,
   identity,
-  activities: createActivities({ db: adapters.db, system: adapters.system, workerIdentity: identity }),
+  activities: createActivities({
+    db: adapters.db,
+    system: adapters.system,
+    workerIdentity: identity,
+    email: createEmailSender({ provider: env.CLOSELOOP_EMAIL_PROVIDER, resendApiKey: env.RESEND_API_KEY, resendBaseUrl: env.RESEND_BASE_URL, db: adapters.db }),
+    links: createLinkSigner({ publicUrl: env.CLOSELOOP_PUBLIC_URL, secret: env.CLOSELOOP_LINK_SECRET }),
+  }),
   workflowBundle,
 });
 

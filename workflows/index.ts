@@ -1,3 +1,4 @@
 // The workflow bundle entry: one export line per sales process room.
 export { stackCheckWorkflow } from './stack-check/workflow.ts';
 export { contactErasureWorkflow } from './contact-erasure/workflow.ts';
+export { outboundEmailWorkflow } from './outbound-email/workflow.ts';

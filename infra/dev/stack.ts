@@ -135,6 +135,14 @@ function devLoginEnv(): NodeJS.ProcessEnv {
   return { CLOSELOOP_DEV_LOGIN: 'true', SUPABASE_JWT_SECRET: readFileSync(file, 'utf8').trim() };
 }
 
+/** The secret that signs unsubscribe links: CLOSELOOP_LINK_SECRET, or one kept in the data folder. */
+function linkSecret(): string {
+  if (process.env.CLOSELOOP_LINK_SECRET) return process.env.CLOSELOOP_LINK_SECRET;
+  const file = path.join(data, 'link-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
@@ -207,7 +215,7 @@ async function main(): Promise<void> {
 
   // The worker and the API log in as a role that can only switch to anon / authenticated / service_role.
   const appDatabaseUrl = env.DATABASE_URL ?? localAppUrl(databaseUrl);
-  const childEnv = { DATABASE_URL: appDatabaseUrl, TEMPORAL_ADDRESS: temporalAddress };
+  const childEnv = { DATABASE_URL: appDatabaseUrl, TEMPORAL_ADDRESS: temporalAddress, CLOSELOOP_LINK_SECRET: linkSecret(), CLOSELOOP_PUBLIC_URL: process.env.CLOSELOOP_PUBLIC_URL ?? `http://${env.API_HOST}:${env.API_PORT}` };
   const workerIdentity = `dev-worker-${process.pid}`;
   worker = nodeChild('worker', 'worker/main.ts', { ...childEnv, WORKER_IDENTITY: workerIdentity });
   api = nodeChild('api', 'api/server.ts', { ...childEnv, API_HOST: env.API_HOST, API_PORT: String(env.API_PORT), ...devLoginEnv() });

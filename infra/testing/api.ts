@@ -2,8 +2,10 @@
 import { SignJWT } from 'jose';
 import { buildApp, defaultRateLimit, type AppDeps } from '../../api/app.ts';
 import type { Database } from '../../adapters/db/session.ts';
+import { createLinkSigner } from '../../adapters/links/unsubscribe.ts';
 import { appDatabase } from './database.ts';
 
+export const TEST_LINK_SECRET = 'test-only-link-secret-of-32-characters!!';
 export const TEST_JWT_SECRET = 'test-only-secret-of-at-least-32-characters!';
 
 export async function testApp(overrides: Partial<AppDeps> = {}, db: Database = appDatabase('api')) {
@@ -13,6 +15,8 @@ export async function testApp(overrides: Partial<AppDeps> = {}, db: Database = a
     auth: { jwtSecret: TEST_JWT_SECRET, audience: 'authenticated' },
     rateLimit: { ...defaultRateLimit, perPrincipal: 100_000, perOrganisation: 100_000 },
     devLoginSecret: null,
+    temporal: null,
+    links: createLinkSigner({ publicUrl: 'http://127.0.0.1:3000', secret: TEST_LINK_SECRET }),
     ...overrides,
   }, { logger: process.env.TEST_API_LOG ? { level: 'error' } : false });
   app.addHook('onClose', async () => db.end());

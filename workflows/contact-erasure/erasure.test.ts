@@ -4,13 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.ts';
 import { contactsRepository } from '../../adapters/db/contacts-repository.ts';
 import { eventLogRepository } from '../../adapters/db/event-log-repository.ts';
 import type { Database } from '../../adapters/db/session.ts';
 import { appDatabase, seedOrganisation, type SeededOrg } from '../../infra/testing/database.ts';
 import { connectDevServer, testResources, uniqueTaskQueue } from '../../infra/testing/harness.ts';
 import { everythingTemporalHolds } from '../../infra/testing/history-scan.ts';
+import { testActivities } from '../../infra/testing/activities.ts';
 import { stackCheckWorkflow } from '../stack-check/workflow.ts';
 import { contactErasureWorkflowId, type ContactErasureInput } from './messages.ts';
 import { contactErasureWorkflow } from './workflow.ts';
@@ -43,7 +43,7 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: testResources().workflowBundle,
-    activities: createActivities({ db, system: { serverTime: async () => new Date().toISOString() }, workerIdentity: 'erasure-test' }),
+    activities: testActivities(db),
   });
   running = worker.run();
 });

@@ -1,0 +1,291 @@
+// Activities of the outbound-email process. Thin: load through the repository, decide with domain/, write back.
+// Time always comes from the workflow (nowMs), never from this machine's clock.
+import type { EmailSender } from '../adapters/email/port.ts';
+import type { LinkSigner } from '../adapters/links/unsubscribe.ts';
+import { auditLogRepository } from '../adapters/db/audit-log-repository.ts';
+import { outboundRepository, type OutboundContext } from '../adapters/db/outbound-repository.ts';
+import { suppressionsRepository } from '../adapters/db/suppressions-repository.ts';
+import type { Tx } from '../adapters/db/client.ts';
+import { approvalRequirement, defaultApprovalPolicy, editDiff, type ApprovalDecision, type ApprovalPolicy } from '../domain/approval.ts';
+import { earliestSlot } from '../domain/capacity.ts';
+import { NotFoundError, StaleReservationError } from '../domain/errors.ts';
+import { sendVerdict, type BlockReason } from '../domain/send-guard.ts';
+import type { OutboundOutcome } from '../workflows/outbound-email/messages.ts';
+import type { ActivityDeps } from './index.ts';
+
+/** A reservation older than this may have outlived the provider's idempotency window: a human decides. */
+export const SEND_RETRY_WINDOW_MS = 20 * 3600 * 1000;
+const DOMAIN_RECHECK_MS = 24 * 3600 * 1000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export interface OutboundHooks {
+  /** Test seam: runs after the provider accepted an email and before the ledger records it (crash injection). */
+  afterProviderAccepted?: (businessKey: string) => void;
+}
+
+async function load(tx: Tx, orgId: string, messageId: string): Promise<OutboundContext> {
+  const context = await outboundRepository.context(tx, orgId, messageId);
+  if (!context) throw new NotFoundError(`outbound message ${messageId} not found`);
+  return context;
+}
+
+const statusOf: Record<OutboundOutcome, string> = {
+  sent: 'sent',
+  rejected: 'rejected',
+  expired: 'expired',
+  skipped: 'skipped',
+  blocked: 'blocked',
+  replied: 'cancelled',
+  cancelled: 'cancelled',
+  'needs-attention': 'needs_attention',
+};
+
+export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email' | 'links'> & { outboundHooks?: OutboundHooks }) {
+  const { db, email, links } = deps;
+  return {
+    async prepareOutbound(input: { orgId: string; messageId: string; nowMs: number }) {
+      const context = await db.asService((tx) => load(tx, input.orgId, input.messageId));
+      const requirement = approvalRequirement({
+        orgPolicy: context.organisation.defaultApprovalPolicy,
+        origin: context.message.origin,
+        usesBuyerContent: context.message.usesBuyerContent,
+      });
+      // The sending domain must be verified at the provider before this mailbox may send; re-checked daily.
+      const stale = !context.mailbox.domainCheckedAt || input.nowMs - Date.parse(context.mailbox.domainCheckedAt) > DOMAIN_RECHECK_MS;
+      const domainStatus = stale ? await email.domainStatus(context.mailbox.sendingDomain) : null;
+      await db.asService(async (tx) => {
+        await outboundRepository.setRequiresApproval(tx, input.orgId, input.messageId, requirement.required);
+        if (domainStatus) {
+          await outboundRepository.setDomainStatus(tx, input.orgId, context.mailbox.id, domainStatus === 'not_found' ? 'failed' : domainStatus, iso(input.nowMs));
+        }
+      });
+      const approvalPolicy: ApprovalPolicy = defaultApprovalPolicy;
+      return {
+        requiresApproval: requirement.required,
+        requirementReason: requirement.reason,
+        mailboxOwnerMemberId: context.mailbox.memberId,
+        contactId: context.message.contactId,
+        approvalPolicy,
+      };
+    },
+
+    async openApproval(input: { orgId: string; messageId: string; workflowId: string; requestedAtMs: number; dueAtMs: number }) {
+      return db.asService(async (tx) => {
+        const approvalId = await outboundRepository.openApproval(tx, {
+          orgId: input.orgId,
+          messageId: input.messageId,
+          workflowId: input.workflowId,
+          requestedAt: iso(input.requestedAtMs),
+          dueAt: iso(input.dueAtMs),
+        });
+        await outboundRepository.setMessageStatus(tx, input.orgId, input.messageId, 'awaiting_approval', null, iso(input.dueAtMs));
+        return { approvalId };
+      });
+    },
+
+    async remindApprover(input: { orgId: string; approvalId: string; nowMs: number }) {
+      await db.asService(async (tx) => {
+        const approval = await outboundRepository.approval(tx, input.orgId, input.approvalId);
+        if (!approval || approval.remindedAt || approval.status !== 'pending') return;
+        const context = await load(tx, input.orgId, approval.messageId);
+        await outboundRepository.createTask(tx, {
+          orgId: input.orgId,
+          kind: 'review',
+          title: 'Approve or reject a draft email before its deadline',
+          dueAt: approval.dueAt,
+          ownerMemberId: context.mailbox.memberId,
+          sourceRef: `approval:${approval.id}`,
+          contactId: context.message.contactId,
+        });
+        await outboundRepository.markReminded(tx, input.orgId, input.approvalId, iso(input.nowMs));
+      });
+    },
+
+    async escalateApproval(input: { orgId: string; approvalId: string; dueAtMs: number }) {
+      await db.asService(async (tx) => {
+        const approval = await outboundRepository.approval(tx, input.orgId, input.approvalId);
+        if (!approval || approval.escalated || approval.status !== 'pending') return;
+        const context = await load(tx, input.orgId, approval.messageId);
+        const [manager] = await outboundRepository.managers(tx, input.orgId);
+        await outboundRepository.escalate(tx, input.orgId, input.approvalId, iso(input.dueAtMs));
+        if (manager) {
+          await outboundRepository.createTask(tx, {
+            orgId: input.orgId,
+            kind: 'review',
+            title: 'Escalated: a draft email missed its approval deadline',
+            dueAt: iso(input.dueAtMs),
+            ownerMemberId: manager,
+            sourceRef: `approval:${approval.id}`,
+            contactId: context.message.contactId,
+          });
+        }
+        await outboundRepository.setMessageStatus(tx, input.orgId, approval.messageId, 'awaiting_approval', 'escalated', iso(input.dueAtMs));
+      });
+    },
+
+    /** Records the decision (and the diff of an edit) in the audit log, and applies edits to the draft. */
+    async closeApproval(input: { orgId: string; approvalId: string; messageId: string; status: 'approved' | 'rejected' | 'expired' | 'skipped' | 'cancelled'; decision: ApprovalDecision | null; nowMs: number }) {
+      await db.asService(async (tx) => {
+        const context = await load(tx, input.orgId, input.messageId);
+        const decision = input.decision;
+        let after: unknown = { status: input.status };
+        if (decision?.decision === 'approve_with_edits') {
+          const diff = editDiff(
+            { subject: context.message.subject ?? '', bodyText: context.message.bodyText ?? '' },
+            { subject: decision.subject, bodyText: decision.bodyText },
+          );
+          await outboundRepository.updateDraft(tx, input.orgId, input.messageId, decision.subject, decision.bodyText);
+          after = { status: input.status, edits: diff };
+        }
+        await outboundRepository.closeApproval(tx, {
+          orgId: input.orgId,
+          approvalId: input.approvalId,
+          status: input.status,
+          decision: decision?.decision ?? null,
+          decidedByMemberId: decision?.decidedBy.memberId ?? null,
+          decidedAt: iso(input.nowMs),
+        });
+        await auditLogRepository.record(tx, {
+          orgId: input.orgId,
+          actorType: decision ? 'member' : 'system',
+          actorId: decision?.decidedBy.memberId ?? null,
+          action: `approval.${decision?.decision ?? input.status}`,
+          subjectType: 'outbound_message',
+          subjectId: input.messageId,
+          before: { status: 'pending' },
+          after,
+          reason: decision ? null : 'approval deadline passed',
+        });
+        if (input.status === 'approved') await outboundRepository.setMessageStatus(tx, input.orgId, input.messageId, 'approved', null);
+      });
+    },
+
+    /**
+     * Regeneration with instructions. The AI drafting port arrives with the follow-up cadence; until then the
+     * instructions are recorded and the draft is kept, and the new approval shows that.
+     */
+    async regenerateDraft(input: { orgId: string; messageId: string; instructions: string; decidedBy: { memberId: string } }) {
+      await db.asService(async (tx) => {
+        await auditLogRepository.record(tx, {
+          orgId: input.orgId,
+          actorType: 'member',
+          actorId: input.decidedBy.memberId,
+          action: 'approval.regenerate',
+          subjectType: 'outbound_message',
+          subjectId: input.messageId,
+          before: null,
+          after: { instructions: input.instructions },
+          reason: 'no AI drafter configured yet: draft kept, instructions recorded',
+        });
+        await outboundRepository.setMessageStatus(tx, input.orgId, input.messageId, 'draft', 'regeneration requested; no AI drafter configured, draft kept');
+      });
+    },
+
+    /** Takes the earliest slot that fits every cap of the mailbox (rolling 24 h, per minute, per recipient domain). */
+    async reserveSendSlot(input: { orgId: string; messageId: string; nowMs: number }) {
+      return db.asService(async (tx) => {
+        const context = await load(tx, input.orgId, input.messageId);
+        const existing = await outboundRepository.slotFor(tx, input.orgId, context.message.businessKey);
+        if (existing) return { slotAtMs: Date.parse(existing) };
+        await outboundRepository.lockMailbox(tx, input.orgId, context.mailbox.id);
+        const recipientDomain = (context.message.toAddress ?? '').split('@')[1] ?? '';
+        const slots = await outboundRepository.slotsAround(tx, input.orgId, context.mailbox.id, iso(input.nowMs));
+        const slotAtMs = earliestSlot({
+          nowMs: input.nowMs,
+          caps: { perDay: context.mailbox.dailyCap, perMinute: context.mailbox.perMinuteCap, perRecipientDomainPerDay: context.mailbox.perRecipientDomainDailyCap },
+          mailboxSlotsMs: slots.map((s) => Date.parse(s.slotAt)),
+          recipientDomainSlotsMs: slots.filter((s) => s.recipientDomain === recipientDomain).map((s) => Date.parse(s.slotAt)),
+        });
+        await outboundRepository.insertSlot(tx, { orgId: input.orgId, mailboxId: context.mailbox.id, recipientDomain, businessKey: context.message.businessKey, slotAt: iso(slotAtMs) });
+        if (slotAtMs > input.nowMs) await outboundRepository.setMessageStatus(tx, input.orgId, input.messageId, 'waiting_for_capacity', 'mailbox at its sending cap', iso(slotAtMs));
+        return { slotAtMs };
+      });
+    },
+
+    /**
+     * The send, exactly once per business key: ledger row first; every guard re-checked right before the provider
+     * is called; the provider dedupes on the same key if this attempt is a retry; the ledger records acceptance.
+     */
+    async sendEmail(input: { orgId: string; messageId: string; nowMs: number }): Promise<{ outcome: 'sent' | 'blocked'; reasons: BlockReason[]; providerMessageId: string | null }> {
+      const prepared = await db.asService(async (tx) => {
+        const context = await load(tx, input.orgId, input.messageId);
+        const key = context.message.businessKey;
+        const ledger = await outboundRepository.ledger(tx, input.orgId, key);
+        if (ledger && ledger.state !== 'reserved' && ledger.state !== 'stale') return { kind: 'done', providerMessageId: ledger.providerMessageId } as const;
+        if (ledger && (ledger.state === 'stale' || input.nowMs - Date.parse(ledger.reservedAt) > SEND_RETRY_WINDOW_MS)) {
+          await outboundRepository.markStale(tx, input.orgId, key);
+          await outboundRepository.setMessageStatus(tx, input.orgId, input.messageId, 'needs_attention', 'an earlier send attempt was never confirmed; check the provider before sending again');
+          await outboundRepository.createTask(tx, {
+            orgId: input.orgId,
+            kind: 'review',
+            title: 'Check whether an email went out: its send was never confirmed',
+            dueAt: null,
+            ownerMemberId: context.mailbox.memberId,
+            sourceRef: `send:${key}`,
+            contactId: context.message.contactId,
+          });
+          return { kind: 'stale', key } as const;
+        }
+        const address = context.message.toAddress;
+        const suppressed = address ? await suppressionsRepository.isSuppressed(tx, input.orgId, address) : false;
+        const approvalStatus = context.message.requiresApproval ? ((await outboundRepository.latestApprovalStatus(tx, input.orgId, input.messageId)) ?? 'none') : 'none';
+        const verdict = sendVerdict({
+          suppressed,
+          doNotContact: context.contact.doNotContact || !address,
+          erased: context.contact.erasedAt !== null,
+          lawfulBasis: context.contact.lawfulBasis,
+          orgPaused: context.organisation.pauseAllSending,
+          mailboxPaused: context.mailbox.paused,
+          domainVerified: context.mailbox.domainStatus === 'verified',
+          approvalRequired: context.message.requiresApproval,
+          approvalStatus: approvalStatus as 'approved' | 'pending' | 'rejected' | 'expired' | 'none',
+          repliedSinceDraft: await outboundRepository.repliedSince(tx, input.orgId, context.message.contactId, context.message.createdAt),
+        });
+        if (!verdict.send) {
+          await outboundRepository.setMessageStatus(tx, input.orgId, input.messageId, 'blocked', verdict.reasons.join(','));
+          return { kind: 'blocked', reasons: verdict.reasons } as const;
+        }
+        await outboundRepository.reserve(tx, { orgId: input.orgId, businessKey: key, messageId: input.messageId, mailboxId: context.mailbox.id, provider: email.provider, reservedAt: ledger?.reservedAt ?? iso(input.nowMs) });
+        await outboundRepository.setMessageStatus(tx, input.orgId, input.messageId, 'sending', null);
+        return { kind: 'send', context } as const;
+      });
+      if (prepared.kind === 'done') return { outcome: 'sent', reasons: [], providerMessageId: prepared.providerMessageId };
+      if (prepared.kind === 'stale') throw new StaleReservationError(`send ${prepared.key} was reserved but never confirmed`);
+      if (prepared.kind === 'blocked') return { outcome: 'blocked', reasons: [...prepared.reasons], providerMessageId: null };
+
+      const { message, mailbox, organisation } = prepared.context;
+      const unsubscribeUrl = links.unsubscribeUrl({ orgId: input.orgId, messageId: input.messageId });
+      const footer = [`—`, organisation.postalAddress ?? organisation.name, `Unsubscribe: ${unsubscribeUrl}`].join('\n');
+      const headers: Record<string, string> = {
+        'List-Unsubscribe': `<${unsubscribeUrl}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      };
+      if (message.threadMessageId) {
+        headers['In-Reply-To'] = message.threadMessageId;
+        headers.References = message.threadMessageId;
+      }
+      const accepted = await email.send({
+        orgId: input.orgId,
+        idempotencyKey: message.businessKey,
+        from: { name: mailbox.fromName, address: mailbox.fromAddress },
+        to: message.toAddress!,
+        replyTo: mailbox.replyTo,
+        subject: message.subject ?? '',
+        text: `${message.bodyText ?? ''}\n\n${footer}`,
+        headers,
+        tags: { org: input.orgId, process: message.processWorkflowId.split(':')[0] ?? 'process', step: message.stepKey },
+      });
+      deps.outboundHooks?.afterProviderAccepted?.(message.businessKey);
+      await db.asService(async (tx) => {
+        await outboundRepository.accept(tx, { orgId: input.orgId, businessKey: message.businessKey, providerMessageId: accepted.providerMessageId, rfcMessageId: accepted.rfcMessageId, acceptedAt: iso(input.nowMs) });
+        await outboundRepository.setMessageStatus(tx, input.orgId, input.messageId, 'sent', null);
+        await outboundRepository.logOutboundEmail(tx, { orgId: input.orgId, contactId: message.contactId, occurredAt: iso(input.nowMs), providerMessageId: accepted.providerMessageId, subject: message.subject ?? '' });
+      });
+      return { outcome: 'sent', reasons: [], providerMessageId: accepted.providerMessageId };
+    },
+
+    async markOutbound(input: { orgId: string; messageId: string; outcome: OutboundOutcome; reasons: string[] }) {
+      await db.asService((tx) => outboundRepository.setMessageStatus(tx, input.orgId, input.messageId, statusOf[input.outcome], input.reasons.join(',') || null));
+    },
+  };
+}
