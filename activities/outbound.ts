@@ -16,11 +16,27 @@ import type { ActivityDeps } from './index.ts';
 /** A reservation older than this may have outlived the provider's idempotency window: a human decides. */
 export const SEND_RETRY_WINDOW_MS = 20 * 3600 * 1000;
 const DOMAIN_RECHECK_MS = 24 * 3600 * 1000;
+/** A send this much later than its slot takes a new one (see sendEmail). */
+export const LATE_SEND_MS = 60 * 1000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export interface OutboundHooks {
   /** Test seam: runs after the provider accepted an email and before the ledger records it (crash injection). */
   afterProviderAccepted?: (businessKey: string) => void;
+}
+
+const recipientDomainOf = (context: OutboundContext) => (context.message.toAddress ?? '').split('@')[1] ?? '';
+
+/** The earliest instant ≥ now at which this message fits every cap, ignoring its own slot. */
+async function nextSlot(tx: Tx, context: OutboundContext, nowMs: number, ownKey: string | null): Promise<number> {
+  const slots = await outboundRepository.slotsAround(tx, context.message.orgId, context.mailbox.id, iso(nowMs), ownKey);
+  const domain = recipientDomainOf(context);
+  return earliestSlot({
+    nowMs,
+    caps: { perDay: context.mailbox.dailyCap, perMinute: context.mailbox.perMinuteCap, perRecipientDomainPerDay: context.mailbox.perRecipientDomainDailyCap },
+    mailboxSlotsMs: slots.map((s) => Date.parse(s.slotAt)),
+    recipientDomainSlotsMs: slots.filter((s) => s.recipientDomain === domain).map((s) => Date.parse(s.slotAt)),
+  });
 }
 
 async function load(tx: Tx, orgId: string, messageId: string): Promise<OutboundContext> {
@@ -188,15 +204,8 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
         const existing = await outboundRepository.slotFor(tx, input.orgId, context.message.businessKey);
         if (existing) return { slotAtMs: Date.parse(existing) };
         await outboundRepository.lockMailbox(tx, input.orgId, context.mailbox.id);
-        const recipientDomain = (context.message.toAddress ?? '').split('@')[1] ?? '';
-        const slots = await outboundRepository.slotsAround(tx, input.orgId, context.mailbox.id, iso(input.nowMs));
-        const slotAtMs = earliestSlot({
-          nowMs: input.nowMs,
-          caps: { perDay: context.mailbox.dailyCap, perMinute: context.mailbox.perMinuteCap, perRecipientDomainPerDay: context.mailbox.perRecipientDomainDailyCap },
-          mailboxSlotsMs: slots.map((s) => Date.parse(s.slotAt)),
-          recipientDomainSlotsMs: slots.filter((s) => s.recipientDomain === recipientDomain).map((s) => Date.parse(s.slotAt)),
-        });
-        await outboundRepository.insertSlot(tx, { orgId: input.orgId, mailboxId: context.mailbox.id, recipientDomain, businessKey: context.message.businessKey, slotAt: iso(slotAtMs) });
+        const slotAtMs = await nextSlot(tx, context, input.nowMs, null);
+        await outboundRepository.insertSlot(tx, { orgId: input.orgId, mailboxId: context.mailbox.id, recipientDomain: recipientDomainOf(context), businessKey: context.message.businessKey, slotAt: iso(slotAtMs) });
         if (slotAtMs > input.nowMs) await outboundRepository.setMessageStatus(tx, input.orgId, input.messageId, 'waiting_for_capacity', 'mailbox at its sending cap', iso(slotAtMs));
         return { slotAtMs };
       });
@@ -206,7 +215,7 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
      * The send, exactly once per business key: ledger row first; every guard re-checked right before the provider
      * is called; the provider dedupes on the same key if this attempt is a retry; the ledger records acceptance.
      */
-    async sendEmail(input: { orgId: string; messageId: string; nowMs: number }): Promise<{ outcome: 'sent' | 'blocked'; reasons: BlockReason[]; providerMessageId: string | null }> {
+    async sendEmail(input: { orgId: string; messageId: string; nowMs: number }): Promise<{ outcome: 'sent' | 'blocked' | 'wait'; reasons: BlockReason[]; providerMessageId: string | null; untilMs?: number }> {
       const prepared = await db.asService(async (tx) => {
         const context = await load(tx, input.orgId, input.messageId);
         const key = context.message.businessKey;
@@ -245,6 +254,19 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
           await outboundRepository.setMessageStatus(tx, input.orgId, input.messageId, 'blocked', verdict.reasons.join(','));
           return { kind: 'blocked', reasons: verdict.reasons } as const;
         }
+        // Caps are kept on reserved slots, and a send goes out at its slot. One that runs well after it (a worker
+        // was down for a while) gives its old slot up and takes the next that fits now, waiting again if need be.
+        const slotAt = await outboundRepository.slotFor(tx, input.orgId, key);
+        if (!slotAt || input.nowMs - Date.parse(slotAt) > LATE_SEND_MS) {
+          await outboundRepository.lockMailbox(tx, input.orgId, context.mailbox.id);
+          const fitsAtMs = await nextSlot(tx, context, input.nowMs, key);
+          if (slotAt) await outboundRepository.moveSlot(tx, input.orgId, key, iso(fitsAtMs));
+          else await outboundRepository.insertSlot(tx, { orgId: input.orgId, mailboxId: context.mailbox.id, recipientDomain: recipientDomainOf(context), businessKey: key, slotAt: iso(fitsAtMs) });
+          if (fitsAtMs > input.nowMs) {
+            await outboundRepository.setMessageStatus(tx, input.orgId, input.messageId, 'waiting_for_capacity', 'mailbox at its sending cap', iso(fitsAtMs));
+            return { kind: 'wait', untilMs: fitsAtMs } as const;
+          }
+        }
         await outboundRepository.reserve(tx, { orgId: input.orgId, businessKey: key, messageId: input.messageId, mailboxId: context.mailbox.id, provider: email.provider, reservedAt: ledger?.reservedAt ?? iso(input.nowMs) });
         await outboundRepository.setMessageStatus(tx, input.orgId, input.messageId, 'sending', null);
         return { kind: 'send', context } as const;
@@ -252,6 +274,7 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
       if (prepared.kind === 'done') return { outcome: 'sent', reasons: [], providerMessageId: prepared.providerMessageId };
       if (prepared.kind === 'stale') throw new StaleReservationError(`send ${prepared.key} was reserved but never confirmed`);
       if (prepared.kind === 'blocked') return { outcome: 'blocked', reasons: [...prepared.reasons], providerMessageId: null };
+      if (prepared.kind === 'wait') return { outcome: 'wait', reasons: [], providerMessageId: null, untilMs: prepared.untilMs };
 
       const { message, mailbox, organisation } = prepared.context;
       const unsubscribeUrl = links.unsubscribeUrl({ orgId: input.orgId, messageId: input.messageId });

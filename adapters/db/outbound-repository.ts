@@ -129,11 +129,16 @@ export const outboundRepository = {
   },
 
   /** Reserved slots that can still matter for a new one at or after `from` (within 24 h before it, or later). */
-  async slotsAround(tx: Tx, orgId: string, mailboxId: string, from: string): Promise<Array<{ slotAt: string; recipientDomain: string }>> {
+  async slotsAround(tx: Tx, orgId: string, mailboxId: string, from: string, exceptBusinessKey: string | null = null): Promise<Array<{ slotAt: string; recipientDomain: string }>> {
     return tx<Array<{ slotAt: string; recipientDomain: string }>>`
       select slot_at, recipient_domain from public.send_slots
       where org_id = ${orgId} and mailbox_id = ${mailboxId} and slot_at > ${from}::timestamptz - interval '24 hours'
+        and business_key is distinct from ${exceptBusinessKey}
       order by slot_at`;
+  },
+
+  async moveSlot(tx: Tx, orgId: string, businessKey: string, slotAt: string) {
+    await tx`update public.send_slots set slot_at = ${slotAt} where org_id = ${orgId} and business_key = ${businessKey}`;
   },
 
   async insertSlot(tx: Tx, s: { orgId: string; mailboxId: string; recipientDomain: string; businessKey: string; slotAt: string }) {

@@ -142,11 +142,18 @@ export async function outboundEmailWorkflow(input: OutboundEmailInput): Promise<
     if (stopped()) return finish(stopReason(), [cancelled ?? 'buyer_replied'], 'Stopped while waiting for capacity.');
   }
 
-  moveTo('sending', null, [], 'Checking suppression, consent, pauses and replies, then sending once.');
   try {
-    const result = await sendEmail.executeWithOptions({ summary: 'Guarded, exactly-once send' }, [{ orgId: input.orgId, messageId: input.messageId, nowMs: Date.now() }]);
-    if (result.outcome === 'blocked') return finish('blocked', result.reasons, `Not sent: ${result.reasons.join(', ')}.`);
-    return finish('sent', [], `Sent (${result.providerMessageId}).`, result.providerMessageId);
+    for (;;) {
+      moveTo('sending', null, [], 'Checking suppression, consent, pauses, replies and capacity, then sending once.');
+      const result = await sendEmail.executeWithOptions({ summary: 'Guarded, exactly-once send' }, [{ orgId: input.orgId, messageId: input.messageId, nowMs: Date.now() }]);
+      if (result.outcome === 'blocked') return finish('blocked', result.reasons, `Not sent: ${result.reasons.join(', ')}.`);
+      if (result.outcome === 'sent') return finish('sent', [], `Sent (${result.providerMessageId}).`, result.providerMessageId);
+      // Later than its slot and the caps no longer fit: wait for the next one.
+      const untilMs = result.untilMs ?? Date.now();
+      moveTo('waiting-for-capacity', untilMs, ['mailbox_capacity'], `The mailbox is at its sending cap: next slot ${new Date(untilMs).toISOString()}.`);
+      await condition(stopped, Math.max(0, untilMs - Date.now()));
+      if (stopped()) return finish(stopReason(), [cancelled ?? 'buyer_replied'], 'Stopped while waiting for capacity.');
+    }
   } catch (err) {
     const type = (err as { cause?: { type?: string } }).cause?.type;
     if (type === 'StaleReservationError' || type === 'ProviderRejectedError') {
