@@ -1,7 +1,5 @@
 // Activities of the outbound-email process. Thin: load through the repository, decide with domain/, write back.
 // Time always comes from the workflow (nowMs), never from this machine's clock.
-import type { EmailSender } from '../adapters/email/port.ts';
-import type { LinkSigner } from '../adapters/links/unsubscribe.ts';
 import { auditLogRepository } from '../adapters/db/audit-log-repository.ts';
 import { outboundRepository, type OutboundContext } from '../adapters/db/outbound-repository.ts';
 import { suppressionsRepository } from '../adapters/db/suppressions-repository.ts';

@@ -10,7 +10,7 @@ import { approvalDecisionSchema } from '../../domain/approval.ts';
 import { emailSchema } from '../../domain/objects.ts';
 import { decideUpdate } from '../../workflows/outbound-email/messages.ts';
 import { HttpProblem } from '../problem.ts';
-import { audit, crudRoutes } from './crud.ts';
+import { crudRoutes } from './crud.ts';
 import { problemSchema } from './schemas.ts';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 429: problemSchema, 503: problemSchema };
@@ -160,5 +160,5 @@ export async function outboundRoutes(app: FastifyInstance, options: { temporal: 
     return unsubscribePage('Unsubscribed', '<h1>You are unsubscribed</h1><p>You will not receive further emails from this sender.</p>');
   });
 
-  void audit;
+
 }
