@@ -6,6 +6,7 @@ import { suppressionsRepository } from '../adapters/db/suppressions-repository.t
 import type { Tx } from '../adapters/db/client.ts';
 import { approvalRequirement, defaultApprovalPolicy, editDiff, type ApprovalDecision, type ApprovalPolicy } from '../domain/approval.ts';
 import { earliestSlot } from '../domain/capacity.ts';
+import { breakerRules, breakerVerdict } from '../domain/deliverability.ts';
 import { NotFoundError, StaleReservationError } from '../domain/errors.ts';
 import { sendVerdict, type BlockReason } from '../domain/send-guard.ts';
 import type { OutboundOutcome } from '../workflows/outbound-email/messages.ts';
@@ -303,6 +304,19 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
         await outboundRepository.logOutboundEmail(tx, { orgId: input.orgId, contactId: message.contactId, occurredAt: iso(input.nowMs), providerMessageId: accepted.providerMessageId, subject: message.subject ?? '' });
       });
       return { outcome: 'sent', reasons: [], providerMessageId: accepted.providerMessageId };
+    },
+
+    /** A delivery outcome from the provider: the ledger moves on, and the mailbox breaker is evaluated. */
+    async recordDeliveryEvent(input: { orgId: string; providerMessageId: string; state: 'delivered' | 'bounced' | 'complained' }) {
+      return db.asService(async (tx) => {
+        const mailboxId = await outboundRepository.recordDelivery(tx, input.orgId, input.providerMessageId, input.state);
+        if (!mailboxId || input.state === 'delivered') return { paused: false as const };
+        const windowDays = Math.max(...breakerRules.map((r) => r.windowDays));
+        const verdict = breakerVerdict(await outboundRepository.mailboxHealth(tx, input.orgId, mailboxId, windowDays));
+        if (!verdict.trip) return { paused: false as const };
+        await outboundRepository.pauseMailbox(tx, input.orgId, mailboxId, verdict.rule.reason);
+        return { paused: true as const, reason: verdict.rule.reason };
+      });
     },
 
     async markOutbound(input: { orgId: string; messageId: string; outcome: OutboundOutcome; reasons: string[] }) {

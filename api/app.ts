@@ -50,6 +50,8 @@ const requestIdPattern = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}) {
   const app = Fastify({
     requestIdHeader: false,
+    // Signed unsubscribe tokens are longer than the default 100 characters.
+    maxParamLength: 500,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();

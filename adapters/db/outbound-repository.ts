@@ -172,6 +172,29 @@ export const outboundRepository = {
     return Boolean(row);
   },
 
+  /** A delivery event from the provider (webhooks, #7) moves the ledger on; returns the mailbox it concerns. */
+  async recordDelivery(tx: Tx, orgId: string, providerMessageId: string, state: 'delivered' | 'bounced' | 'complained'): Promise<string | undefined> {
+    const [row] = await tx<{ mailboxId: string }[]>`
+      update public.send_ledger set state = ${state}, updated_at = now()
+      where org_id = ${orgId} and provider_message_id = ${providerMessageId} and state in ('accepted', 'delivered')
+      returning mailbox_id`;
+    return row?.mailboxId;
+  },
+
+  async mailboxHealth(tx: Tx, orgId: string, mailboxId: string, windowDays: number) {
+    const [row] = await tx<{ sent: number; bounced: number; complained: number }[]>`
+      select count(*)::int as sent,
+             count(*) filter (where state = 'bounced')::int as bounced,
+             count(*) filter (where state = 'complained')::int as complained
+      from public.send_ledger
+      where org_id = ${orgId} and mailbox_id = ${mailboxId} and accepted_at > now() - make_interval(days => ${windowDays})`;
+    return row!;
+  },
+
+  async pauseMailbox(tx: Tx, orgId: string, mailboxId: string, reason: string) {
+    await tx`update public.mailboxes set paused = true, paused_reason = ${reason} where org_id = ${orgId} and id = ${mailboxId} and not paused`;
+  },
+
   async logOutboundEmail(tx: Tx, a: { orgId: string; contactId: string; occurredAt: string; providerMessageId: string; subject: string }) {
     await tx`insert into public.activities ${tx({ orgId: a.orgId, kind: 'email', direction: 'outbound', occurredAt: a.occurredAt, contactId: a.contactId, subject: a.subject, providerMessageId: a.providerMessageId })}`;
   },

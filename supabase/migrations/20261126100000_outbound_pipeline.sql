@@ -173,3 +173,23 @@ grant insert on public.mailboxes to authenticated;
 grant update (from_name, reply_to, daily_cap, per_minute_cap, per_recipient_domain_daily_cap, paused, paused_reason) on public.mailboxes to authenticated;
 grant select, insert, update, delete on public.mailboxes, public.outbound_messages, public.approvals, public.send_ledger,
   public.send_slots, public.outbox to service_role;
+
+-- Erasure reaches the outbound pipeline too: when a contact is erased (app.erase_contact sets erased_at), their
+-- drafts lose recipient, subject and body, and the offline outbox forgets emails to their addresses. The ledger
+-- and slots keep ids and business keys only.
+create or replace function app.erase_outbound_of_contact() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  if old.erased_at is null and new.erased_at is not null then
+    update public.outbound_messages set to_address = null, subject = null, body_text = null
+    where org_id = new.org_id and contact_id = new.id;
+    delete from public.outbox where org_id = new.org_id and to_address = any (old.emails);
+  end if;
+  return new;
+end;
+$$;
+revoke all on function app.erase_outbound_of_contact() from public;
+create trigger contacts_erase_outbound after update of erased_at on public.contacts
+  for each row execute function app.erase_outbound_of_contact();
