@@ -75,6 +75,24 @@ describe('send activity: exactly once', () => {
     expect(tasks).toEqual([{ title: 'Check whether an email went out: its send was never confirmed' }]);
   });
 
+  it('a mailbox whose sending domain the provider does not report verified may not send', async () => {
+    const other = await outboundFixture(db, { policy: 'auto_send_templates' });
+    const [mailbox] = await db.asService((tx) => tx<{ sendingDomain: string }[]>`
+      update public.mailboxes set domain_status = 'unverified', domain_checked_at = null where id = ${other.mailboxId} returning sending_domain`);
+    resend.setDomains([{ name: mailbox!.sendingDomain, status: 'failed' }]);
+    const acts = testActivities(db, { email: email() });
+    const contact = await other.contact();
+    const { messageId } = await other.draft({ contactId: contact.id, email: contact.email });
+    await new MockActivityEnvironment().run(acts.prepareOutbound, { orgId: other.org.orgId, messageId, nowMs: Date.now() });
+    expect(await db.asService((tx) => tx`select domain_status from public.mailboxes where id = ${other.mailboxId}`)).toEqual([{ domainStatus: 'failed' }]);
+    expect(await new MockActivityEnvironment().run(acts.sendEmail, { orgId: other.org.orgId, messageId, nowMs: Date.now() })).toMatchObject({ outcome: 'blocked', reasons: ['domain_not_verified'] });
+    resend.setDomains([{ name: mailbox!.sendingDomain, status: 'verified' }]);
+    await db.asService((tx) => tx`update public.mailboxes set domain_checked_at = null where id = ${other.mailboxId}`);
+    await new MockActivityEnvironment().run(acts.prepareOutbound, { orgId: other.org.orgId, messageId, nowMs: Date.now() });
+    expect(await new MockActivityEnvironment().run(acts.sendEmail, { orgId: other.org.orgId, messageId, nowMs: Date.now() })).toMatchObject({ outcome: 'sent' });
+    resend.reset(); // back to a fake that accepts any sending domain
+  });
+
   it('bounces over the threshold pause the mailbox, with the rule as the reason', async () => {
     const acts = testActivities(db, { email: email() });
     const orgId = fixture.org.orgId;
