@@ -24,6 +24,11 @@ afterAll(async () => {
   await db?.end();
 });
 
+/** Runs an activity in a mock activity context, keeping its types. */
+function run<I, R>(fn: (input: I) => Promise<R>, input: I, attempt = 1): Promise<R> {
+  return new MockActivityEnvironment({ attempt }).run<[I], R, (input: I) => Promise<R>>(fn, input);
+}
+
 const email = () => createResendEmailSender({ apiKey: 're_test_key', baseUrl: resend.url });
 
 describe('send activity: exactly once', () => {
@@ -40,14 +45,14 @@ describe('send activity: exactly once', () => {
         },
       },
     });
-    await new MockActivityEnvironment().run(crashing.prepareOutbound, { orgId, messageId, nowMs: Date.now() });
-    await new MockActivityEnvironment().run(crashing.reserveSendSlot, { orgId, messageId, nowMs: Date.now() });
-    await expect(new MockActivityEnvironment().run(crashing.sendEmail, { orgId, messageId, nowMs: Date.now() })).rejects.toThrow(/worker died/);
+    await run(crashing.prepareOutbound, { orgId, messageId, nowMs: Date.now() });
+    await run(crashing.reserveSendSlot, { orgId, messageId, nowMs: Date.now() });
+    await expect(run(crashing.sendEmail, { orgId, messageId, nowMs: Date.now() })).rejects.toThrow(/worker died/);
     expect(await db.asService((tx) => tx`select state from public.send_ledger where business_key = ${businessKey}`)).toEqual([{ state: 'reserved' }]);
 
     // Temporal retries the activity (same input); a third attempt after success is a no-op.
-    const first = await new MockActivityEnvironment({ attempt: 2 }).run(crashing.sendEmail, { orgId, messageId, nowMs: Date.now() });
-    const again = await new MockActivityEnvironment({ attempt: 3 }).run(crashing.sendEmail, { orgId, messageId, nowMs: Date.now() });
+    const first = await run(crashing.sendEmail, { orgId, messageId, nowMs: Date.now() }, 2);
+    const again = await run(crashing.sendEmail, { orgId, messageId, nowMs: Date.now() }, 3);
     expect(first).toMatchObject({ outcome: 'sent' });
     expect(again).toEqual(first);
 
@@ -64,10 +69,10 @@ describe('send activity: exactly once', () => {
     const { messageId, businessKey } = await fixture.draft({ contactId: contact.id, email: contact.email });
     const orgId = fixture.org.orgId;
     const acts = testActivities(db, { email: email() });
-    await new MockActivityEnvironment().run(acts.prepareOutbound, { orgId, messageId, nowMs: Date.now() });
+    await run(acts.prepareOutbound, { orgId, messageId, nowMs: Date.now() });
     await db.asService((tx) => tx`insert into public.send_ledger ${tx({ orgId, businessKey, messageId, mailboxId: fixture.mailboxId, state: 'reserved', provider: 'resend', reservedAt: new Date(Date.now() - 21 * 3600_000).toISOString() })}`);
     const before = resend.requests().length;
-    await expect(new MockActivityEnvironment().run(acts.sendEmail, { orgId, messageId, nowMs: Date.now() })).rejects.toBeInstanceOf(StaleReservationError);
+    await expect(run(acts.sendEmail, { orgId, messageId, nowMs: Date.now() })).rejects.toBeInstanceOf(StaleReservationError);
     expect(resend.requests().length).toBe(before);
     expect(await db.asService((tx) => tx`select state from public.send_ledger where business_key = ${businessKey}`)).toEqual([{ state: 'stale' }]);
     expect(await db.asService((tx) => tx`select status from public.outbound_messages where id = ${messageId}`)).toEqual([{ status: 'needs_attention' }]);
@@ -83,13 +88,13 @@ describe('send activity: exactly once', () => {
     const acts = testActivities(db, { email: email() });
     const contact = await other.contact();
     const { messageId } = await other.draft({ contactId: contact.id, email: contact.email });
-    await new MockActivityEnvironment().run(acts.prepareOutbound, { orgId: other.org.orgId, messageId, nowMs: Date.now() });
+    await run(acts.prepareOutbound, { orgId: other.org.orgId, messageId, nowMs: Date.now() });
     expect(await db.asService((tx) => tx`select domain_status from public.mailboxes where id = ${other.mailboxId}`)).toEqual([{ domainStatus: 'failed' }]);
-    expect(await new MockActivityEnvironment().run(acts.sendEmail, { orgId: other.org.orgId, messageId, nowMs: Date.now() })).toMatchObject({ outcome: 'blocked', reasons: ['domain_not_verified'] });
+    expect(await run(acts.sendEmail, { orgId: other.org.orgId, messageId, nowMs: Date.now() })).toMatchObject({ outcome: 'blocked', reasons: ['domain_not_verified'] });
     resend.setDomains([{ name: mailbox!.sendingDomain, status: 'verified' }]);
     await db.asService((tx) => tx`update public.mailboxes set domain_checked_at = null where id = ${other.mailboxId}`);
-    await new MockActivityEnvironment().run(acts.prepareOutbound, { orgId: other.org.orgId, messageId, nowMs: Date.now() });
-    expect(await new MockActivityEnvironment().run(acts.sendEmail, { orgId: other.org.orgId, messageId, nowMs: Date.now() })).toMatchObject({ outcome: 'sent' });
+    await run(acts.prepareOutbound, { orgId: other.org.orgId, messageId, nowMs: Date.now() });
+    expect(await run(acts.sendEmail, { orgId: other.org.orgId, messageId, nowMs: Date.now() })).toMatchObject({ outcome: 'sent' });
     resend.reset(); // back to a fake that accepts any sending domain
   });
 
@@ -100,12 +105,12 @@ describe('send activity: exactly once', () => {
     for (let i = 0; i < 20; i++) {
       const contact = await fixture.contact();
       const { messageId } = await fixture.draft({ contactId: contact.id, email: contact.email });
-      await new MockActivityEnvironment().run(acts.prepareOutbound, { orgId, messageId, nowMs: Date.now() });
-      const sent = await new MockActivityEnvironment().run(acts.sendEmail, { orgId, messageId, nowMs: Date.now() });
+      await run(acts.prepareOutbound, { orgId, messageId, nowMs: Date.now() });
+      const sent = await run(acts.sendEmail, { orgId, messageId, nowMs: Date.now() });
       ids.push(sent.providerMessageId!);
     }
-    expect(await new MockActivityEnvironment().run(acts.recordDeliveryEvent, { orgId, providerMessageId: ids[0]!, state: 'bounced' })).toEqual({ paused: false });
-    const tripped = await new MockActivityEnvironment().run(acts.recordDeliveryEvent, { orgId, providerMessageId: ids[1]!, state: 'bounced' });
+    expect(await run(acts.recordDeliveryEvent, { orgId, providerMessageId: ids[0]!, state: 'bounced' })).toEqual({ paused: false });
+    const tripped = await run(acts.recordDeliveryEvent, { orgId, providerMessageId: ids[1]!, state: 'bounced' });
     expect(tripped).toMatchObject({ paused: true, reason: expect.stringContaining('bounced') });
     const [mailbox] = await db.asService((tx) => tx`select paused, paused_reason from public.mailboxes where id = ${fixture.mailboxId}`);
     expect(mailbox).toMatchObject({ paused: true, pausedReason: expect.stringContaining('5%') });

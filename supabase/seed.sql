@@ -50,3 +50,9 @@ insert into public.tasks (id, org_id, kind, title, due_at, owner_member_id, sour
 values
   ('00000000-0000-4000-8000-000000000601', '00000000-0000-4000-8000-000000000001', 'call', 'Call Jordan about the pilot scope', now() + interval '1 day', '00000000-0000-4000-8000-000000000103', 'manual', '00000000-0000-4000-8000-000000000301', '00000000-0000-4000-8000-000000000401')
 on conflict (id) do nothing;
+
+-- Riya's mailbox (the offline outbox of the embedded default stores what it "sends").
+insert into public.mailboxes (id, org_id, member_id, from_address, from_name, reply_to, daily_cap, per_minute_cap)
+values ('00000000-0000-4000-8000-000000000701', '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000103',
+        'riya@northwind.example', 'Riya at Northwind', 'riya@northwind.example', 100, 5)
+on conflict (id) do nothing;

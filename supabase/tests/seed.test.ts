@@ -25,6 +25,7 @@ describe('demo seed', () => {
       expect(deals).toHaveLength(2);
       for (const d of deals) dealSchema.parse(d);
       expect(await tx`select role from public.members where org_id = ${org} order by role`).toEqual([{ role: 'admin' }, { role: 'manager' }, { role: 'rep' }]);
+      expect(await tx`select from_address from public.mailboxes where org_id = ${org}`).toEqual([{ fromAddress: 'riya@northwind.example' }]);
       throw new Error('rollback');
     }).catch((err: Error) => expect(err.message).toBe('rollback'));
   });
