@@ -145,12 +145,16 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
         const decision = input.decision;
         let after: unknown = { status: input.status };
         if (decision?.decision === 'approve_with_edits') {
+          const revision = await outboundRepository.revision(tx, input.orgId, input.messageId, decision.revisionId);
+          if (revision?.kind !== 'edit' || revision.subject === null || revision.bodyText === null) {
+            throw new NotFoundError(`edit ${decision.revisionId} not found for message ${input.messageId}`);
+          }
           const diff = editDiff(
             { subject: context.message.subject ?? '', bodyText: context.message.bodyText ?? '' },
-            { subject: decision.subject, bodyText: decision.bodyText },
+            { subject: revision.subject, bodyText: revision.bodyText },
           );
-          await outboundRepository.updateDraft(tx, input.orgId, input.messageId, decision.subject, decision.bodyText);
-          after = { status: input.status, edits: diff };
+          await outboundRepository.updateDraft(tx, input.orgId, input.messageId, revision.subject, revision.bodyText);
+          after = { status: input.status, revisionId: decision.revisionId, edits: diff };
         }
         await outboundRepository.closeApproval(tx, {
           orgId: input.orgId,
@@ -179,8 +183,10 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
      * Regeneration with instructions. The AI drafting port arrives with the follow-up cadence; until then the
      * instructions are recorded and the draft is kept, and the new approval shows that.
      */
-    async regenerateDraft(input: { orgId: string; messageId: string; instructions: string; decidedBy: { memberId: string } }) {
+    async regenerateDraft(input: { orgId: string; messageId: string; revisionId: string; decidedBy: { memberId: string } }) {
       await db.asService(async (tx) => {
+        const revision = await outboundRepository.revision(tx, input.orgId, input.messageId, input.revisionId);
+        if (revision?.kind !== 'regenerate') throw new NotFoundError(`regeneration request ${input.revisionId} not found`);
         await auditLogRepository.record(tx, {
           orgId: input.orgId,
           actorType: 'member',
@@ -189,7 +195,7 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
           subjectType: 'outbound_message',
           subjectId: input.messageId,
           before: null,
-          after: { instructions: input.instructions },
+          after: { revisionId: input.revisionId, instructions: revision.instructions },
           reason: 'no AI drafter configured yet: draft kept, instructions recorded',
         });
         await outboundRepository.setMessageStatus(tx, input.orgId, input.messageId, 'draft', 'regeneration requested; no AI drafter configured, draft kept');

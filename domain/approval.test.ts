@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   approvalDecisionSchema,
+  draftEditSchema,
+  regenerateRequestSchema,
   approvalPolicySchema,
   approvalRequirement,
   approvalTimeline,
@@ -42,12 +44,12 @@ describe('approvalRequirement', () => {
 });
 
 describe('approvalDecisionSchema', () => {
+  const revisionId = '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d75';
   it.each([
     ['approve', { decision: 'approve', decidedBy }],
-    ['approve with edits', { decision: 'approve_with_edits', subject: 'Re: pricing', bodyText: 'Hi Ann,\n\nThanks.', decidedBy }],
-    ['edits at the limits', { decision: 'approve_with_edits', subject: 's'.repeat(300), bodyText: 'b'.repeat(20_000), decidedBy }],
+    ['approve with edits (by revision id)', { decision: 'approve_with_edits', revisionId, decidedBy }],
     ['reject by a manager', { decision: 'reject', decidedBy: { memberId, role: 'manager' } }],
-    ['regenerate by an admin', { decision: 'regenerate', instructions: 'Shorter, and no discount.', decidedBy: { memberId, role: 'admin' } }],
+    ['regenerate by an admin (by revision id)', { decision: 'regenerate', revisionId, decidedBy: { memberId, role: 'admin' } }],
   ] as const)('accepts %s', (_name, input) => {
     expect(approvalDecisionSchema.parse(input)).toEqual(input);
   });
@@ -58,17 +60,28 @@ describe('approvalDecisionSchema', () => {
     ['a non-uuid member', { decision: 'approve', decidedBy: { memberId: 'ann', role: 'rep' } }],
     ['an unknown role', { decision: 'approve', decidedBy: { memberId, role: 'owner' } }],
     ['an extra field in the decider', { decision: 'approve', decidedBy: { ...decidedBy, email: 'ann@northwind.com' } }],
-    ['edits on a plain approve', { decision: 'approve', subject: 'x', bodyText: 'y', decidedBy }],
-    ['edits without a body', { decision: 'approve_with_edits', subject: 'Hi', decidedBy }],
-    ['an empty subject', { decision: 'approve_with_edits', subject: '', bodyText: 'y', decidedBy }],
-    ['a subject over 300 characters', { decision: 'approve_with_edits', subject: 's'.repeat(301), bodyText: 'y', decidedBy }],
-    ['a body over 20000 characters', { decision: 'approve_with_edits', subject: 'x', bodyText: 'b'.repeat(20_001), decidedBy }],
-    ['regenerate without instructions', { decision: 'regenerate', decidedBy }],
-    ['empty instructions', { decision: 'regenerate', instructions: '', decidedBy }],
-    ['instructions over 2000 characters', { decision: 'regenerate', instructions: 'i'.repeat(2001), decidedBy }],
+    ['text instead of a revision id (text never enters a workflow)', { decision: 'approve_with_edits', subject: 'x', bodyText: 'y', decidedBy }],
+    ['edits without a revision', { decision: 'approve_with_edits', decidedBy }],
+    ['regenerate with instructions inline', { decision: 'regenerate', instructions: 'Shorter', decidedBy }],
     ['a reason on a reject', { decision: 'reject', reason: 'tone', decidedBy }],
   ] as const)('refuses %s', (_name, input) => {
     expect(approvalDecisionSchema.safeParse(input).success).toBe(false);
+  });
+});
+
+describe('draft edits and regeneration requests', () => {
+  it.each([
+    ['edits', draftEditSchema, { subject: 'Re: pricing', bodyText: 'Hi Ann,\n\nThanks.' }, true],
+    ['edits at the limits', draftEditSchema, { subject: 's'.repeat(300), bodyText: 'b'.repeat(20_000) }, true],
+    ['edits without a body', draftEditSchema, { subject: 'Hi' }, false],
+    ['an empty subject', draftEditSchema, { subject: '', bodyText: 'y' }, false],
+    ['a subject over 300 characters', draftEditSchema, { subject: 's'.repeat(301), bodyText: 'y' }, false],
+    ['a body over 20000 characters', draftEditSchema, { subject: 'x', bodyText: 'b'.repeat(20_001) }, false],
+    ['instructions', regenerateRequestSchema, { instructions: 'Shorter, and no discount.' }, true],
+    ['empty instructions', regenerateRequestSchema, { instructions: '' }, false],
+    ['instructions over 2000 characters', regenerateRequestSchema, { instructions: 'i'.repeat(2001) }, false],
+  ] as const)('%s', (_name, schema, input, ok) => {
+    expect((schema as typeof draftEditSchema).safeParse(input).success).toBe(ok);
   });
 });
 

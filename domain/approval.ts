@@ -42,16 +42,18 @@ export type ApprovalDecider = z.infer<typeof approvalDeciderSchema>;
 export const approvalDecisionKindSchema = z.enum(['approve', 'approve_with_edits', 'reject', 'regenerate']);
 export type ApprovalDecisionKind = z.infer<typeof approvalDecisionKindSchema>;
 
+/** What a person writes when approving with edits; stored as a draft revision, never sent into a workflow. */
+export const draftEditSchema = z.strictObject({ subject: z.string().min(1).max(300), bodyText: z.string().min(1).max(20_000) });
+/** What a person asks of a regenerated draft; stored as a draft revision too. */
+export const regenerateRequestSchema = z.strictObject({ instructions: z.string().min(1).max(2000) });
+
+// The decision as the workflow receives it: text stays in Postgres (draft revisions), the workflow gets its id —
+// workflow histories carry ids and codes only (ADR-0007).
 export const approvalDecisionSchema = z.discriminatedUnion('decision', [
   z.strictObject({ decision: z.literal('approve'), decidedBy: approvalDeciderSchema }),
-  z.strictObject({
-    decision: z.literal('approve_with_edits'),
-    subject: z.string().min(1).max(300),
-    bodyText: z.string().min(1).max(20_000),
-    decidedBy: approvalDeciderSchema,
-  }),
+  z.strictObject({ decision: z.literal('approve_with_edits'), revisionId: z.uuid(), decidedBy: approvalDeciderSchema }),
   z.strictObject({ decision: z.literal('reject'), decidedBy: approvalDeciderSchema }),
-  z.strictObject({ decision: z.literal('regenerate'), instructions: z.string().min(1).max(2000), decidedBy: approvalDeciderSchema }),
+  z.strictObject({ decision: z.literal('regenerate'), revisionId: z.uuid(), decidedBy: approvalDeciderSchema }),
 ]);
 export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 

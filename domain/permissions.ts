@@ -33,6 +33,7 @@ export const resourceSchema = z.enum([
   'send_ledger',
   'send_slots',
   'outbox',
+  'draft_revisions',
 ]);
 export type Resource = z.infer<typeof resourceSchema>;
 
@@ -54,6 +55,7 @@ const rep: Grants = {
   approvals: ['read'],
   send_ledger: ['read'],
   outbox: ['read'],
+  draft_revisions: ['read'],
 };
 
 const manager: Grants = {

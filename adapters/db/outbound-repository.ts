@@ -75,6 +75,18 @@ export const outboundRepository = {
              where org_id = ${orgId} and id = ${messageId}`;
   },
 
+  async addRevision(tx: Tx, r: { orgId: string; messageId: string; kind: 'edit' | 'regenerate'; subject?: string; bodyText?: string; instructions?: string; createdByMemberId: string }): Promise<string> {
+    const [row] = await tx<{ id: string }[]>`insert into public.draft_revisions ${tx({ subject: null, bodyText: null, instructions: null, ...r })} returning id`;
+    return row!.id;
+  },
+
+  async revision(tx: Tx, orgId: string, messageId: string, revisionId: string) {
+    const [row] = await tx<{ kind: 'edit' | 'regenerate'; subject: string | null; bodyText: string | null; instructions: string | null }[]>`
+      select kind, subject, body_text, instructions from public.draft_revisions
+      where org_id = ${orgId} and message_id = ${messageId} and id = ${revisionId}`;
+    return row;
+  },
+
   /** The pending approval of a message, opening one if there is none (idempotent under retries). */
   async openApproval(tx: Tx, a: { orgId: string; messageId: string; workflowId: string; requestedAt: string; dueAt: string }): Promise<string> {
     const [existing] = await tx<{ id: string }[]>`

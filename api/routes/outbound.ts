@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { LinkSigner } from '../../adapters/links/unsubscribe.ts';
+import { outboundRepository } from '../../adapters/db/outbound-repository.ts';
 import { suppressionsRepository } from '../../adapters/db/suppressions-repository.ts';
 import { approvalDecisionSchema } from '../../domain/approval.ts';
 import { emailSchema } from '../../domain/objects.ts';
@@ -109,12 +110,28 @@ export async function outboundRoutes(app: FastifyInstance, options: { temporal: 
   }, async (request) => {
     const caller = request.caller!;
     if (caller.kind !== 'member') throw new HttpProblem(403, 'forbidden', 'Approvals are decided by people, not API keys');
-    if (!options.temporal) throw new HttpProblem(503, 'unavailable', 'Temporal is not configured for this API');
     const [approval] = await request.withDb((tx) => tx<{ workflowId: string; status: string }[]>`
       select workflow_id, status from public.approvals where id = ${request.params.id}`);
     if (!approval) throw new HttpProblem(404, 'not-found', `No approval ${request.params.id}`);
+    if (!options.temporal) throw new HttpProblem(503, 'unavailable', 'Temporal is not configured for this API');
     if (approval.status !== 'pending') throw new HttpProblem(409, 'conflict', `This approval is already ${approval.status}`);
-    const decision = approvalDecisionSchema.parse({ ...request.body, decidedBy: { memberId: caller.actorId, role: caller.role } });
+    const decidedBy = { memberId: caller.actorId, role: caller.role };
+    // Text (edits, instructions) is stored as a draft revision; the workflow gets its id only (ADR-0007).
+    const body = request.body;
+    let revisionId: string | null = null;
+    if (body.decision === 'approve_with_edits' || body.decision === 'regenerate') {
+      const [message] = await request.withDb((tx) => tx<{ orgId: string; messageId: string }[]>`
+        select org_id, message_id from public.approvals where id = ${request.params.id}`);
+      revisionId = await app.db.asService((tx) =>
+        outboundRepository.addRevision(tx, {
+          orgId: message!.orgId,
+          messageId: message!.messageId,
+          createdByMemberId: caller.actorId,
+          ...(body.decision === 'approve_with_edits' ? { kind: 'edit' as const, subject: body.subject, bodyText: body.bodyText } : { kind: 'regenerate' as const, instructions: body.instructions }),
+        }),
+      );
+    }
+    const decision = approvalDecisionSchema.parse({ decision: body.decision, ...(revisionId ? { revisionId } : {}), decidedBy });
     try {
       // The request id as update id: a retried HTTP request does not decide twice.
       return await options.temporal.workflow.getHandle(approval.workflowId).executeUpdate(decideUpdate, { args: [decision], updateId: `decide-${request.id}` });

@@ -51,6 +51,14 @@ export async function seedOrganisation(db: Database, name: string): Promise<Seed
     rows.process_runs = `stack-check:${orgId}`;
     await tx`insert into public.process_runs ${tx({ orgId, workflowId: rows.process_runs, runId: 'r1', kind: 'stack-check', subjectType: 'organisation', subjectId: orgId, status: 'running', step: 'waiting', runSeq: 1, stepSeq: 1 })}`;
     rows.invitations = await one(tx`insert into public.invitations ${tx({ orgId, email: `new@${orgId}.example`, role: 'rep', displayName: 'Newcomer', tokenHash: randomBytes(32).toString('hex'), invitedByMemberId: members.admin, expiresAt: new Date(Date.now() + 86_400_000).toISOString() })} returning id`);
+    rows.mailboxes = await one(tx`insert into public.mailboxes ${tx({ orgId, memberId: members.rep, fromAddress: `rep@${orgId.slice(0, 8)}.mail.example`, fromName: 'Rep', domainStatus: 'verified' })} returning id`);
+    const businessKey = `seed:1:step-1:${rows.contacts}`;
+    rows.outbound_messages = await one(tx`insert into public.outbound_messages ${tx({ orgId, mailboxId: rows.mailboxes, contactId: rows.contacts, toAddress: `priya@${orgId}.example`, subject: 'Hello', bodyText: 'Hi', origin: 'template', requiresApproval: true, processWorkflowId: 'seed:1', stepKey: 'step-1', businessKey })} returning id`);
+    rows.approvals = await one(tx`insert into public.approvals ${tx({ orgId, messageId: rows.outbound_messages, workflowId: `outbound:${orgId}:${businessKey}`, requestedAt: new Date().toISOString(), dueAt: new Date(Date.now() + 86_400_000).toISOString() })} returning id`);
+    rows.send_ledger = await one(tx`insert into public.send_ledger ${tx({ orgId, businessKey, messageId: rows.outbound_messages, mailboxId: rows.mailboxes, state: 'reserved', provider: 'outbox', reservedAt: new Date().toISOString() })} returning id`);
+    rows.send_slots = await one(tx`insert into public.send_slots ${tx({ orgId, mailboxId: rows.mailboxes, recipientDomain: 'example', businessKey, slotAt: new Date().toISOString() })} returning id`);
+    rows.outbox = await one(tx`insert into public.outbox ${tx({ orgId, idempotencyKey: businessKey, fromHeader: 'Rep <rep@x.example>', toAddress: `priya@${orgId}.example`, subject: 'Hello', bodyText: 'Hi', rfcMessageId: `<${randomUUID()}@outbox.closeloop.invalid>` })} returning id`);
+    rows.draft_revisions = await one(tx`insert into public.draft_revisions ${tx({ orgId, messageId: rows.outbound_messages, kind: 'edit', subject: 'Hello again', bodyText: 'Hi there', createdByMemberId: members.rep })} returning id`);
     rows.webhook_inbox = await one(tx`insert into public.webhook_inbox ${tx({ orgId, provider: 'test', eventId: randomUUID(), body: '{}' })} returning id`);
     return { orgId, users, members, apiKeyId, rows };
   });

@@ -47,6 +47,13 @@ const keyOf: Record<string, { column: string; updatable: string }> = {
   process_runs: { column: 'workflow_id', updatable: 'step' },
   webhook_inbox: { column: 'id', updatable: 'status' },
   invitations: { column: 'id', updatable: 'revoked_at' },
+  mailboxes: { column: 'id', updatable: 'paused' },
+  outbound_messages: { column: 'id', updatable: 'status' },
+  approvals: { column: 'id', updatable: 'status' },
+  send_ledger: { column: 'id', updatable: 'state' },
+  send_slots: { column: 'id', updatable: 'slot_at' },
+  outbox: { column: 'id', updatable: 'subject' },
+  draft_revisions: { column: 'id', updatable: 'subject' },
 };
 const orgScoped = (t: string) => t !== 'role_permissions';
 
@@ -113,6 +120,10 @@ describe("another organisation's rows, through every table, as an admin (the str
       if (table === 'suppressions') copy.addressHash = 'f'.repeat(64);
       if (table === 'api_keys') copy.keyHash = 'e'.repeat(64);
       if (table === 'members') copy.userId = a.users.admin;
+      if (table === 'mailboxes') copy.fromAddress = `copy-${randomUUID().slice(0, 6)}@x.example`;
+      if ('businessKey' in copy) copy.businessKey = `copy:${randomUUID()}`;
+      if ('idempotencyKey' in copy) copy.idempotencyKey = `copy:${randomUUID()}`;
+      if (table === 'mailboxes') delete copy.sendingDomain; // generated column
       for (const [k, v] of Object.entries(copy)) if (v !== null && typeof v === 'object' && !Array.isArray(v)) copy[k] = JSON.stringify(v);
       const result = await db.asCaller(memberClaims(a, 'admin'), (tx) => denied(tx, (sp) => sp`insert into ${sp('public.' + table)} ${sp(copy)}`));
       expect([table, result]).toEqual([table, 'denied']);

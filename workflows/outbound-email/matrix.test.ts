@@ -6,9 +6,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Database } from '../../adapters/db/session.ts';
+import { outboundRepository } from '../../adapters/db/outbound-repository.ts';
 import { appDatabase } from '../../infra/testing/database.ts';
 import { createTimeSkippingEnv, testResources, uniqueTaskQueue } from '../../infra/testing/harness.ts';
 import { testActivities } from '../../infra/testing/activities.ts';
+import { everythingTemporalHolds } from '../../infra/testing/history-scan.ts';
 import { outboundFixture, type OutboundFixture } from '../../infra/testing/outbound.ts';
 import { buyerRepliedSignal, decideUpdate, outboundEmailWorkflowId, outboundStatusQuery, type OutboundResult } from './messages.ts';
 import { outboundEmailWorkflow } from './workflow.ts';
@@ -19,6 +21,8 @@ let worker: Worker;
 let running: Promise<void>;
 const taskQueue = uniqueTaskQueue('outbound-matrix');
 const fixtures: Record<string, OutboundFixture> = {};
+const startedIds: string[] = [];
+const personalData: string[] = ['Edited by a human', 'Original text'];
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
@@ -54,7 +58,9 @@ async function waitForStep(handle: { query: (q: typeof outboundStatusQuery) => P
 async function run(policy: Policy, outcome: Outcome): Promise<{ result: OutboundResult; outbox: Awaited<ReturnType<typeof outboxFor>>; fixture: OutboundFixture }> {
   const fixture = fixtures[policy]!;
   const contact = await fixture.contact();
+  personalData.push(contact.email);
   const { messageId, businessKey } = await fixture.draft({ contactId: contact.id, email: contact.email, bodyText: 'Original text' });
+  startedIds.push(outboundEmailWorkflowId(fixture.org.orgId, businessKey));
   const orgId = fixture.org.orgId;
   const decidedBy = { memberId: fixture.org.members.rep, role: 'rep' as const };
   if (outcome === 'suppressed') await db.asService((tx) => tx`select app.suppress(${orgId}, ${contact.email}, 'unsubscribed', 'test')`);
@@ -68,7 +74,10 @@ async function run(policy: Policy, outcome: Outcome): Promise<{ result: Outbound
     if (policy === 'require_approval' && outcome !== 'sla_expiry') {
       await waitForStep(handle, 'awaiting-approval');
       if (outcome === 'approve' || outcome === 'suppressed' || outcome === 'paused') await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', decidedBy }] });
-      if (outcome === 'edit') await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve_with_edits', subject: 'Edited subject', bodyText: 'Edited by a human', decidedBy }] });
+      if (outcome === 'edit') {
+        const revisionId = await db.asService((tx) => outboundRepository.addRevision(tx, { orgId, messageId, kind: 'edit', subject: 'Edited subject', bodyText: 'Edited by a human', createdByMemberId: decidedBy.memberId }));
+        await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve_with_edits', revisionId, decidedBy }] });
+      }
       if (outcome === 'reject') await handle.executeUpdate(decideUpdate, { args: [{ decision: 'reject', decidedBy }] });
       if (outcome === 'reply') await handle.signal(buyerRepliedSignal, { eventId: 'evt-1' });
     }
@@ -141,12 +150,20 @@ describe('outbound email: policy × outcome', () => {
     await waitForStep(handle, 'awaiting-approval');
     // Another rep (not the mailbox owner) may not decide.
     await expect(handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', decidedBy: { memberId: fixture.org.members.admin.replace(/.$/, '0'), role: 'rep' } }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/may not decide/) } });
-    await expect(handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve_with_edits', subject: '', bodyText: 'x', decidedBy: { memberId: fixture.org.members.rep, role: 'rep' } }] as never })).rejects.toThrow();
+    await expect(handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve_with_edits', subject: 'inline text', bodyText: 'x', decidedBy: { memberId: fixture.org.members.rep, role: 'rep' } }] as never })).rejects.toThrow();
     const { events } = await handle.fetchHistory();
     expect((events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(0);
     // A manager may.
     await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', decidedBy: { memberId: fixture.org.members.manager, role: 'manager' } }] });
     expect((await handle.result()).outcome).toBe('sent');
+  });
+
+  it('no recipient address or email text appears in any of these workflows\' histories or search attributes (ADR-0007)', async () => {
+    expect(startedIds.length).toBeGreaterThanOrEqual(11);
+    for (const id of startedIds) {
+      const held = await everythingTemporalHolds(env.client, id);
+      for (const personal of personalData) expect([id, personal, held.includes(personal)]).toEqual([id, personal, false]);
+    }
   });
 
   it('the send activity refuses a send whose required approval was never decided', async () => {

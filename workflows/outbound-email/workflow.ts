@@ -126,7 +126,7 @@ export async function outboundEmailWorkflow(input: OutboundEmailInput): Promise<
       }
       if (decision.decision === 'regenerate') {
         await acts.closeApproval({ orgId: input.orgId, approvalId, messageId: input.messageId, status: 'cancelled', decision, nowMs: Date.now() });
-        await acts.regenerateDraft({ orgId: input.orgId, messageId: input.messageId, instructions: decision.instructions, decidedBy: decision.decidedBy });
+        await acts.regenerateDraft({ orgId: input.orgId, messageId: input.messageId, revisionId: decision.revisionId, decidedBy: decision.decidedBy });
         continue;
       }
       await acts.closeApproval({ orgId: input.orgId, approvalId, messageId: input.messageId, status: 'approved', decision, nowMs: Date.now() });
