@@ -3,6 +3,7 @@ import type { Database } from '../adapters/db/session.ts';
 import type { EmailSender } from '../adapters/email/port.ts';
 import type { LinkSigner } from '../adapters/links/unsubscribe.ts';
 import type { SystemRepository } from '../adapters/db/system-repository.ts';
+import { createCadenceActivities } from './cadence.ts';
 import { createContactErasureActivities } from './contact-erasure.ts';
 import { createOutboundActivities, type OutboundHooks } from './outbound.ts';
 import { createStackCheckActivities } from './stack-check.ts';
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createStackCheckActivities(deps),
     ...createContactErasureActivities(deps),
     ...createOutboundActivities(deps),
+    ...createCadenceActivities(deps),
   };
 }
 

@@ -34,6 +34,8 @@ export const resourceSchema = z.enum([
   'send_slots',
   'outbox',
   'draft_revisions',
+  'playbooks',
+  'enrolments',
 ]);
 export type Resource = z.infer<typeof resourceSchema>;
 
@@ -56,6 +58,8 @@ const rep: Grants = {
   send_ledger: ['read'],
   outbox: ['read'],
   draft_revisions: ['read'],
+  playbooks: ['read'],
+  enrolments: ['read', 'create'],
 };
 
 const manager: Grants = {
@@ -63,6 +67,7 @@ const manager: Grants = {
   ...Object.fromEntries(salesObjects.map((r) => [r, ['read', 'create', 'update', 'delete']])),
   audit_log: ['read', 'create'],
   send_slots: ['read'],
+  playbooks: ['read', 'create'],
 };
 
 const admin: Grants = {

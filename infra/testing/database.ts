@@ -59,6 +59,9 @@ export async function seedOrganisation(db: Database, name: string): Promise<Seed
     rows.send_slots = await one(tx`insert into public.send_slots ${tx({ orgId, mailboxId: rows.mailboxes, recipientDomain: 'example', businessKey, slotAt: new Date().toISOString() })} returning id`);
     rows.outbox = await one(tx`insert into public.outbox ${tx({ orgId, idempotencyKey: businessKey, fromHeader: 'Rep <rep@x.example>', toAddress: `priya@${orgId}.example`, subject: 'Hello', bodyText: 'Hi', rfcMessageId: `<${randomUUID()}@outbox.closeloop.invalid>` })} returning id`);
     rows.draft_revisions = await one(tx`insert into public.draft_revisions ${tx({ orgId, messageId: rows.outbound_messages, kind: 'edit', subject: 'Hello again', bodyText: 'Hi there', createdByMemberId: members.rep })} returning id`);
+    rows.playbooks = await one(tx`insert into public.playbooks ${tx({ orgId, key: 'intro', name: 'Intro' })} returning id`);
+    rows.playbook_versions = await one(tx`insert into public.playbook_versions ${tx({ orgId, playbookId: rows.playbooks, version: 1, definition: tx.json({ name: 'Intro', steps: [] }), createdByMemberId: members.manager })} returning id`);
+    rows.enrolments = await one(tx`insert into public.enrolments ${tx({ orgId, contactId: rows.contacts, playbookVersionId: rows.playbook_versions, ownerMemberId: members.rep, mailboxId: rows.mailboxes, workflowId: `follow-up:${orgId}:${rows.contacts}:intro` })} returning id`);
     rows.webhook_inbox = await one(tx`insert into public.webhook_inbox ${tx({ orgId, provider: 'test', eventId: randomUUID(), body: '{}' })} returning id`);
     return { orgId, users, members, apiKeyId, rows };
   });

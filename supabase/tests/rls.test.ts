@@ -54,6 +54,9 @@ const keyOf: Record<string, { column: string; updatable: string }> = {
   send_slots: { column: 'id', updatable: 'slot_at' },
   outbox: { column: 'id', updatable: 'subject' },
   draft_revisions: { column: 'id', updatable: 'subject' },
+  playbooks: { column: 'id', updatable: 'name' },
+  playbook_versions: { column: 'id', updatable: 'version' },
+  enrolments: { column: 'id', updatable: 'status' },
 };
 const orgScoped = (t: string) => t !== 'role_permissions';
 
@@ -123,6 +126,8 @@ describe("another organisation's rows, through every table, as an admin (the str
       if (table === 'mailboxes') copy.fromAddress = `copy-${randomUUID().slice(0, 6)}@x.example`;
       if ('businessKey' in copy) copy.businessKey = `copy:${randomUUID()}`;
       if ('idempotencyKey' in copy) copy.idempotencyKey = `copy:${randomUUID()}`;
+      if ('workflowId' in copy && table === 'enrolments') copy.workflowId = `copy:${randomUUID()}`;
+      if (table === 'playbooks') copy.key = `copy-${randomUUID().slice(0, 8)}`;
       if (table === 'mailboxes') delete copy.sendingDomain; // generated column
       for (const [k, v] of Object.entries(copy)) if (v !== null && typeof v === 'object' && !Array.isArray(v)) copy[k] = JSON.stringify(v);
       const result = await db.asCaller(memberClaims(a, 'admin'), (tx) => denied(tx, (sp) => sp`insert into ${sp('public.' + table)} ${sp(copy)}`));

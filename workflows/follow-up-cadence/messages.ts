@@ -1,0 +1,54 @@
+// Messages of the follow-up cadence: one workflow per enrolment (contact × playbook version).
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+export interface FollowUpInput {
+  orgId: string;
+  enrolmentId: string;
+}
+
+/** Outside events that end or pause a cadence. `eventId` makes a repeated delivery harmless. */
+export type CadenceEvent =
+  | { eventId: string; kind: 'reply' }
+  | { eventId: string; kind: 'out_of_office'; returnsAtMs: number | null }
+  | { eventId: string; kind: 'hard_bounce' }
+  | { eventId: string; kind: 'soft_bounce' }
+  | { eventId: string; kind: 'unsubscribed' }
+  | { eventId: string; kind: 'meeting_booked' };
+
+export const cadenceEventSignal = defineSignal<[CadenceEvent]>('cadenceEvent');
+export const pauseSignal = defineSignal<[{ reason: string }]>('pause');
+export const resumeSignal = defineSignal<[]>('resume');
+export const stopSignal = defineSignal<[{ reason: string }]>('stop');
+/** A manual step's task was done (or skipped) by the rep. */
+export const taskDoneSignal = defineSignal<[{ stepKey: string }]>('taskDone');
+
+export type CadenceStep = 'scheduled' | 'waiting' | 'paused' | 'drafting' | 'sending' | 'waiting-on-task' | 'completed' | 'stopped';
+
+export interface CadenceStatus {
+  step: CadenceStep;
+  since: string;
+  /** The playbook step being waited on or worked, e.g. "intro". */
+  stepKey: string | null;
+  nextActionAt: string | null;
+  /** What it waits on, in words. */
+  waitingOn: string | null;
+  /** The last step's outcome and why: e.g. { stepKey: 'intro', outcome: 'blocked', reasons: ['suppressed'] }. */
+  lastOutcome: { stepKey: string; outcome: string; reasons: string[] } | null;
+}
+
+export const cadenceStatusQuery = defineQuery<CadenceStatus>('cadenceStatus');
+
+export interface FollowUpResult {
+  outcome: 'completed' | 'stopped';
+  reason: string | null;
+  steps: Array<{ stepKey: string; outcome: string; reasons: string[]; atMs: number }>;
+}
+
+export function followUpWorkflowId(orgId: string, contactId: string, playbookKey: string): string {
+  return `follow-up:${orgId}:${contactId}:${playbookKey}`;
+}
+
+/** A paused-for-out-of-office cadence without a parsed return date resumes after this long. */
+export const DEFAULT_OOO_PAUSE_MS = 7 * 24 * 3600 * 1000;
+/** After a soft bounce, the next step waits at least this long. */
+export const SOFT_BOUNCE_RETRY_MS = 24 * 3600 * 1000;
