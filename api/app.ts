@@ -12,6 +12,7 @@ import { rateLimitPlugin, type RateLimitConfig } from './plugins/rate-limit.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { organisationRoutes } from './routes/organisation.ts';
 import { outboundRoutes } from './routes/outbound.ts';
+import { cadenceRoutes } from './routes/cadences.ts';
 import { salesObjectRoutes } from './routes/sales-objects.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
@@ -25,6 +26,8 @@ export interface AppDeps {
   devLoginSecret: string | null;
   /** Signals and updates to workflows (approvals); null answers 503 on the routes that need it. */
   temporal: Client | null;
+  /** Where processes started by the API run (temporal.config.ts). */
+  taskQueue?: string;
   links: LinkSigner;
 }
 
@@ -83,5 +86,6 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(salesObjectRoutes);
   await app.register(suppressionRoutes);
   await app.register(outboundRoutes, { temporal: deps.temporal, links: deps.links });
+  await app.register(cadenceRoutes, { temporal: deps.temporal, taskQueue: deps.taskQueue ?? 'closeloop-processes' });
   return app;
 }

@@ -45,6 +45,7 @@ const app = await buildApp(
     rateLimit: { perPrincipal: env.RATE_LIMIT_PER_KEY, perOrganisation: env.RATE_LIMIT_PER_ORG, windowSeconds: 60 },
     devLoginSecret: env.CLOSELOOP_DEV_LOGIN === 'true' ? env.SUPABASE_JWT_SECRET! : null,
     temporal: new Client({ connection: temporal, namespace: temporalConfig.namespace }),
+    taskQueue: temporalConfig.taskQueue,
     links: createLinkSigner({ publicUrl: env.CLOSELOOP_PUBLIC_URL, secret: env.CLOSELOOP_LINK_SECRET }),
   },
   { logger: { level: env.LOG_LEVEL } },

@@ -2,7 +2,7 @@
 // validated update), the offline outbox, and the one-click unsubscribe endpoints (RFC 8058).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { LinkSigner } from '../../adapters/links/unsubscribe.ts';
 import { outboundRepository } from '../../adapters/db/outbound-repository.ts';
@@ -139,6 +139,7 @@ export async function outboundRoutes(app: FastifyInstance, options: { temporal: 
       const type = (err as { cause?: { type?: string; message?: string } }).cause?.type;
       if (err instanceof WorkflowUpdateFailedError && type === 'NotAllowedToApprove') throw new HttpProblem(403, 'forbidden', (err.cause as Error).message);
       if (err instanceof WorkflowUpdateFailedError) throw new HttpProblem(409, 'conflict', (err.cause as Error | undefined)?.message ?? 'The decision was refused');
+      if (err instanceof WorkflowNotFoundError) throw new HttpProblem(409, 'conflict', 'The process waiting for this approval is no longer running');
       throw err;
     }
   });

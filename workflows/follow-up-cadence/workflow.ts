@@ -123,7 +123,7 @@ export async function followUpCadenceWorkflow(input: FollowUpInput): Promise<Fol
       }
       const target = Math.max(untilMs, notBeforeMs);
       if (Date.now() >= target) return true;
-      await moveTo('waiting', stepKey, target, 'the next send window');
+      await moveTo('waiting', stepKey, target, 'the next touch: the step\'s delay, inside the recipient\'s send window');
       await condition(() => stopped !== null || pausedUntilMs !== null || notBeforeMs > target, target - Date.now());
     }
   };
