@@ -9,7 +9,7 @@
 // unsubscribe footer, stays a reply.
 import { z } from 'zod';
 
-import { type ChronoLanguage, type WallTime, type Zone, addDays, parseDates, wallTimeAt, zonedTimeToMs } from './callback-request.ts';
+import { type ChronoLanguage, type WallTime, type Zone, addDays, parseDates, wallTimeAt, zonedTimeToMs } from './zoned-time.ts';
 import { timeZoneSchema } from './objects.ts';
 
 export const inboundMessageSchema = z.object({
