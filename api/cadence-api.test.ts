@@ -67,14 +67,14 @@ describe('cadence through the API', () => {
     expect(again.json().results[0].refusals).toEqual(['already_in_a_cadence']);
 
     let approvalId: string | undefined;
-    for (let i = 0; i < 200 && !approvalId; i++) {
+    for (let i = 0; i < 1200 && !approvalId; i++) {
       const [message] = await db.asService((tx) => tx<{ id: string }[]>`select id from public.outbound_messages where contact_id = ${ok.id}`);
       approvalId = (await app.inject({ url: '/v1/approvals?status=pending', headers: rep })).json().data.find((a: { messageId: string }) => a.messageId === message?.id)?.id;
       if (!approvalId) await delay(50);
     }
     expect((await app.inject({ method: 'POST', url: `/v1/approvals/${approvalId}/decision`, headers: rep, payload: { decision: 'approve' } })).statusCode).toBe(200);
     let outbox: Array<{ toAddress: string; subject: string }> = [];
-    for (let i = 0; i < 200 && outbox.length === 0; i++) {
+    for (let i = 0; i < 1200 && outbox.length === 0; i++) {
       outbox = (await app.inject({ url: '/v1/outbox', headers: rep })).json().data.filter((e: { toAddress: string }) => e.toAddress === ok.email);
       if (outbox.length === 0) await delay(50);
     }
@@ -86,5 +86,41 @@ describe('cadence through the API', () => {
     expect(await handle.result()).toMatchObject({ outcome: 'stopped', reason: 'replied' });
     const enrolment = (await app.inject({ url: `/v1/enrolments/${enrolmentId}`, headers: rep })).json();
     expect(enrolment).toMatchObject({ status: 'stopped', endReason: 'replied' });
+  });
+
+  it('one-click unsubscribe stops every running cadence of that person', async () => {
+    const rep = { authorization: `Bearer ${await tokenFor(fixture.org.users.rep)}` };
+    const contact = await fixture.contact();
+    await db.asService((tx) => tx`update public.contacts set first_name = 'Bo' where id = ${contact.id}`);
+    // A second playbook that allows running beside another cadence.
+    const manager = { authorization: `Bearer ${await tokenFor(fixture.org.users.manager)}` };
+    const steps = (subject: string) => [
+      { key: 'intro', kind: 'auto_email', delay: { amount: 0, unit: 'minutes' }, subject, body: 'Hi {{contact.firstName}}' },
+      { key: 'bump', kind: 'auto_email', delay: { amount: 3, unit: 'hours' }, subject: `Re: ${subject}`, body: 'Bumping' },
+    ];
+    const window = { mon: [allDay], tue: [allDay], wed: [allDay], thu: [allDay], fri: [allDay], sat: [allDay], sun: [allDay] };
+    for (const key of ['unsub-a', 'unsub-b']) {
+      expect((await app.inject({ method: 'POST', url: '/v1/playbooks', headers: manager, payload: { key, definition: { name: key, steps: steps(key), sendWindow: window, allowConcurrentEnrolments: true } } })).statusCode).toBe(201);
+      expect((await app.inject({ method: 'POST', url: '/v1/enrolments', headers: rep, payload: { playbookKey: key, contactIds: [contact.id] } })).json().results[0].enrolled).toBe(true);
+    }
+    // Approve the first email of cadence A, then unsubscribe through its link.
+    let approvalId: string | undefined;
+    for (let i = 0; i < 1200 && !approvalId; i++) {
+      const messages = await db.asService((tx) => tx<{ id: string }[]>`select id from public.outbound_messages where contact_id = ${contact.id} and process_workflow_id like '%unsub-a'`);
+      approvalId = (await app.inject({ url: '/v1/approvals?status=pending', headers: rep })).json().data.find((a: { messageId: string }) => a.messageId === messages[0]?.id)?.id;
+      if (!approvalId) await delay(50);
+    }
+    await app.inject({ method: 'POST', url: `/v1/approvals/${approvalId}/decision`, headers: rep, payload: { decision: 'approve' } });
+    let link: string | undefined;
+    for (let i = 0; i < 1200 && !link; i++) {
+      const email = (await app.inject({ url: '/v1/outbox', headers: rep })).json().data.find((e: { toAddress: string }) => e.toAddress === contact.email);
+      link = email?.headers['List-Unsubscribe']?.slice(1, -1);
+      if (!link) await delay(50);
+    }
+    expect((await app.inject({ method: 'POST', url: new URL(link!).pathname, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' })).statusCode).toBe(200);
+    for (const key of ['unsub-a', 'unsub-b']) {
+      const result = await env.client.workflow.getHandle(`follow-up:${fixture.org.orgId}:${contact.id}:${key}`).result();
+      expect([key, result.outcome, result.reason]).toEqual([key, 'stopped', 'unsubscribed']);
+    }
   });
 });

@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 async function pendingApproval(messageId: string, headers: Record<string, string>): Promise<string> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1200; i++) {
     const res = await app.inject({ url: '/v1/approvals?status=pending', headers });
     const found = (res.json() as { data: Array<{ id: string; messageId: string }> }).data.find((a) => a.messageId === messageId);
     if (found) return found.id;

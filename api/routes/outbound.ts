@@ -10,6 +10,7 @@ import { suppressionsRepository } from '../../adapters/db/suppressions-repositor
 import { approvalDecisionSchema } from '../../domain/approval.ts';
 import { emailSchema } from '../../domain/objects.ts';
 import { decideUpdate } from '../../workflows/outbound-email/messages.ts';
+import { cadenceEventSignal } from '../../workflows/follow-up-cadence/messages.ts';
 import { HttpProblem } from '../problem.ts';
 import { crudRoutes } from './crud.ts';
 import { problemSchema } from './schemas.ts';
@@ -168,13 +169,19 @@ export async function outboundRoutes(app: FastifyInstance, options: { temporal: 
     const claim = options.links.verifyUnsubscribeToken(request.params.token);
     reply.type('text/html; charset=utf-8');
     if (!claim) return reply.code(404).send(unsubscribePage('Link not valid', '<h1>This unsubscribe link is not valid</h1>'));
-    await app.db.asService(async (tx) => {
+    const cadences = await app.db.asService(async (tx) => {
       const [message] = await tx<{ toAddress: string | null; contactId: string }[]>`
         select to_address, contact_id from public.outbound_messages where org_id = ${claim.orgId} and id = ${claim.messageId}`;
-      if (!message?.toAddress) return;
+      if (!message?.toAddress) return [];
       const suppressionId = await suppressionsRepository.suppress(tx, claim.orgId, message.toAddress, 'unsubscribed', 'one-click');
       await tx`insert into public.audit_log ${tx({ orgId: claim.orgId, actorType: 'system', actorId: null, action: 'suppressions.unsubscribe', subjectType: 'suppression', subjectId: suppressionId, after: tx.json({ via: 'one-click', messageId: claim.messageId }) })}`;
+      // Every running cadence of this person stops, not only the one that sent this email.
+      return tx<{ workflowId: string }[]>`select distinct workflow_id from public.enrolments where org_id = ${claim.orgId} and contact_id = ${message.contactId} and status = 'active'`;
     });
+    for (const { workflowId } of cadences) {
+      // The suppression already blocks every later send; a cadence that cannot be signalled now stops at its next send.
+      await options.temporal?.workflow.getHandle(workflowId).signal(cadenceEventSignal, { eventId: `unsubscribe:${claim.messageId}`, kind: 'unsubscribed' }).catch((err: unknown) => request.log.warn({ err, workflowId }, 'could not signal the cadence'));
+    }
     return unsubscribePage('Unsubscribed', '<h1>You are unsubscribed</h1><p>You will not receive further emails from this sender.</p>');
   });
 

@@ -65,7 +65,7 @@ async function enrol(options: { firstName?: string | null; timeZone?: string } =
 
 /** Polls the status; while the cadence waits for a time that is not the one wanted, skips the clock to it. */
 async function waitFor(handle: Awaited<ReturnType<typeof enrol>>['handle'], predicate: (s: CadenceStatus) => boolean) {
-  for (let i = 0; i < 400; i++) {
+  for (let i = 0; i < 2400; i++) {
     const status = await handle.query(cadenceStatusQuery);
     if (predicate(status)) return status;
     if (status.step === 'waiting' && status.nextActionAt) {

@@ -11,7 +11,7 @@ import {
 import type { Activities } from '../../activities/index.ts';
 import { defaultActivityOptions } from '../shared/activity-options.ts';
 import { ContactId, OrgId, Owner, Playbook, ProcessStatus } from '../shared/search-attributes.ts';
-import { buyerRepliedSignal, outboundEmailWorkflowId } from '../outbound-email/messages.ts';
+import { buyerRepliedSignal, cancelSignal, outboundEmailWorkflowId } from '../outbound-email/messages.ts';
 import { outboundEmailWorkflow } from '../outbound-email/workflow.ts';
 import {
   DEFAULT_OOO_PAUSE_MS,
@@ -149,9 +149,10 @@ export async function followUpCadenceWorkflow(input: FollowUpInput): Promise<Fol
           args: [{ orgId: input.orgId, messageId: draft.messageId }],
           parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
         });
-        // A reply that arrives while the email waits for approval or capacity stops that email too.
-        const first = await Promise.race([child.result(), condition(() => replyToForward !== null).then(() => null)]);
-        if (first === null) await child.signal(buyerRepliedSignal, { eventId: replyToForward! });
+        // A reply, or any stop, that comes while the email waits for approval or capacity stops that email too.
+        const first = await Promise.race([child.result(), condition(() => replyToForward !== null || stopped !== null).then(() => null)]);
+        if (first === null && replyToForward !== null) await child.signal(buyerRepliedSignal, { eventId: replyToForward });
+        else if (first === null) await child.signal(cancelSignal, { reason: stopped ?? 'stopped' });
         const sent = first ?? (await child.result());
         outcome = { outcome: sent.outcome, reasons: sent.reasons };
       }

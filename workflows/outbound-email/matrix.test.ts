@@ -48,7 +48,7 @@ async function outboxFor(orgId: string, businessKey: string) {
 }
 
 async function waitForStep(handle: { query: (q: typeof outboundStatusQuery) => Promise<{ step: string }> }, step: string) {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1200; i++) {
     if ((await handle.query(outboundStatusQuery)).step === step) return;
     await delay(50);
   }
