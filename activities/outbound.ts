@@ -4,7 +4,8 @@ import { auditLogRepository } from '../adapters/db/audit-log-repository.ts';
 import { outboundRepository, type OutboundContext } from '../adapters/db/outbound-repository.ts';
 import { suppressionsRepository } from '../adapters/db/suppressions-repository.ts';
 import type { Tx } from '../adapters/db/client.ts';
-import { approvalRequirement, defaultApprovalPolicy, editDiff, type ApprovalDecision, type ApprovalPolicy } from '../domain/approval.ts';
+import { log } from '@temporalio/activity';
+import { approvalPolicySchema, approvalRequirement, defaultApprovalPolicy, editDiff, type ApprovalDecision, type ApprovalPolicy } from '../domain/approval.ts';
 import { earliestSlot } from '../domain/capacity.ts';
 import { breakerRules, breakerVerdict } from '../domain/deliverability.ts';
 import { NotFoundError, StaleReservationError } from '../domain/errors.ts';
@@ -74,7 +75,10 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
           await outboundRepository.setDomainStatus(tx, input.orgId, context.mailbox.id, domainStatus === 'not_found' ? 'failed' : domainStatus, iso(input.nowMs));
         }
       });
-      const approvalPolicy: ApprovalPolicy = defaultApprovalPolicy;
+      // The organisation's deadlines; a value that no longer validates falls back to the defaults (and says so).
+      const parsed = approvalPolicySchema.safeParse(context.organisation.approvalSla);
+      if (!parsed.success) log.warn('Invalid approval deadlines on the organisation; using the defaults', { orgId: input.orgId });
+      const approvalPolicy: ApprovalPolicy = parsed.success ? parsed.data : defaultApprovalPolicy;
       return {
         requiresApproval: requirement.required,
         requirementReason: requirement.reason,

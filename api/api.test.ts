@@ -207,6 +207,13 @@ describe('flows', () => {
     await db.end();
   });
 
+  it('organisation approval deadlines are validated and stored', async () => {
+    const bad = await app.inject({ method: 'PATCH', url: '/v1/organisation', headers: as('admin'), payload: { approvalSla: { slaMinutes: 60, reminderBeforeMinutes: 90, onExpiry: 'skip', escalationSlaMinutes: 60 } } });
+    expect(bad.statusCode).toBe(400);
+    const ok = await app.inject({ method: 'PATCH', url: '/v1/organisation', headers: as('admin'), payload: { approvalSla: { slaMinutes: 120, reminderBeforeMinutes: 30, onExpiry: 'skip', escalationSlaMinutes: 60 } } });
+    expect(ok.json()).toMatchObject({ approvalSla: { slaMinutes: 120, onExpiry: 'skip' } });
+  });
+
   it('organisation settings: admins change them, reps read them', async () => {
     expect((await app.inject({ method: 'PATCH', url: '/v1/organisation', headers: as('admin'), payload: { pauseAllSending: true, dailySendCap: 150 } })).json()).toMatchObject({ pauseAllSending: true, dailySendCap: 150 });
     const read = await app.inject({ url: '/v1/organisation', headers: as('rep') });

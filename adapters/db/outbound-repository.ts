@@ -35,7 +35,7 @@ export interface OutboundContext {
     perRecipientDomainDailyCap: number;
     paused: boolean;
   };
-  organisation: { defaultApprovalPolicy: 'require_approval' | 'auto_send_templates'; pauseAllSending: boolean; postalAddress: string | null; name: string };
+  organisation: { defaultApprovalPolicy: 'require_approval' | 'auto_send_templates'; approvalSla: unknown; pauseAllSending: boolean; postalAddress: string | null; name: string };
   contact: { emails: string[]; doNotContact: boolean; erasedAt: string | null; lawfulBasis: 'consent' | 'legitimate_interest' | 'contract' | 'none' };
 }
 
@@ -51,7 +51,7 @@ export const outboundRepository = {
              per_minute_cap, per_recipient_domain_daily_cap, paused
       from public.mailboxes where org_id = ${orgId} and id = ${message.mailboxId}`;
     const [organisation] = await tx<OutboundContext['organisation'][]>`
-      select default_approval_policy, pause_all_sending, postal_address, name from public.organisations where id = ${orgId}`;
+      select default_approval_policy, approval_sla, pause_all_sending, postal_address, name from public.organisations where id = ${orgId}`;
     const [contact] = await tx<OutboundContext['contact'][]>`
       select emails, do_not_contact, erased_at, lawful_basis from public.contacts where org_id = ${orgId} and id = ${message.contactId}`;
     return { message, mailbox: mailbox!, organisation: organisation!, contact: contact! };

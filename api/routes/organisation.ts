@@ -3,7 +3,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type Organisation, approvalPolicySchema, emailSchema, memberRoleSchema, memberSchema, memberStatusSchema, organisationSchema, timeZoneSchema, workingHoursSchema } from '../../domain/objects.ts';
+import { approvalPolicySchema, emailSchema, memberRoleSchema, memberSchema, memberStatusSchema, organisationSchema, timeZoneSchema, workingHoursSchema } from '../../domain/objects.ts';
+import { approvalPolicySchema as approvalSlaSchema } from '../../domain/approval.ts';
 import { API_KEY_PREFIX, hashApiKey } from '../plugins/auth.ts';
 import { HttpProblem } from '../problem.ts';
 import { audit, crudRoutes } from './crud.ts';
@@ -11,7 +12,7 @@ import { problemSchema } from './schemas.ts';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 429: problemSchema };
 const idParams = z.object({ id: z.uuid() });
-const orgColumns = ['id', 'name', 'time_zone', 'postal_address', 'default_approval_policy', 'daily_send_cap', 'per_minute_send_cap', 'pause_all_sending', 'created_at', 'updated_at'];
+const orgColumns = ['id', 'name', 'time_zone', 'postal_address', 'default_approval_policy', 'approval_sla', 'daily_send_cap', 'per_minute_send_cap', 'pause_all_sending', 'created_at', 'updated_at'];
 const orgPatchSchema = z.strictObject({
   name: z.string().min(1).max(200).optional(),
   timeZone: timeZoneSchema.optional(),
@@ -20,7 +21,11 @@ const orgPatchSchema = z.strictObject({
   dailySendCap: z.int().min(1).max(10_000).optional(),
   perMinuteSendCap: z.int().min(1).max(600).optional(),
   pauseAllSending: z.boolean().optional(),
+  approvalSla: approvalSlaSchema.optional(),
 });
+
+const organisationResponse = organisationSchema.extend({ approvalSla: approvalSlaSchema });
+type OrganisationResponse = z.infer<typeof organisationResponse>;
 
 const invitationSchema = z.object({
   id: z.uuid(),
@@ -58,20 +63,21 @@ export async function organisationRoutes(app: FastifyInstance) {
 
   r.get('/v1/organisation', {
     config: { permission: ['organisations', 'read'] },
-    schema: { tags: ['Organisation'], summary: 'The organisation you act in, with its settings', response: { 200: organisationSchema, ...errors } },
-  }, async (request) => request.withDb(async (tx) => (await tx<Organisation[]>`select ${tx(orgColumns)} from public.organisations where id = ${request.caller!.orgId}`)[0]!));
+    schema: { tags: ['Organisation'], summary: 'The organisation you act in, with its settings', response: { 200: organisationResponse, ...errors } },
+  }, async (request) => request.withDb(async (tx) => (await tx<OrganisationResponse[]>`select ${tx(orgColumns)} from public.organisations where id = ${request.caller!.orgId}`)[0]!));
 
   r.patch('/v1/organisation', {
     config: { permission: ['organisations', 'update'] },
-    schema: { tags: ['Organisation'], summary: 'Change settings (admins)', body: orgPatchSchema, response: { 200: organisationSchema, ...errors } },
+    schema: { tags: ['Organisation'], summary: 'Change settings (admins)', body: orgPatchSchema, response: { 200: organisationResponse, ...errors } },
   }, async (request) =>
     request.withDb(async (tx) => {
       const orgId = request.caller!.orgId;
-      const [before] = await tx<Organisation[]>`select ${tx(orgColumns)} from public.organisations where id = ${orgId}`;
+      const [before] = await tx<OrganisationResponse[]>`select ${tx(orgColumns)} from public.organisations where id = ${orgId}`;
       const patch = Object.fromEntries(Object.entries(request.body).filter(([, v]) => v !== undefined));
       if (Object.keys(patch).length === 0) return before!;
-      const [after] = await tx<Organisation[]>`update public.organisations set ${tx(patch)} where id = ${orgId} returning ${tx(orgColumns)}`;
-      await audit(tx, request, 'organisations.update', { type: 'organisation', id: orgId }, Object.fromEntries(Object.keys(patch).map((k) => [k, before![k as keyof Organisation]])), patch);
+      const values = 'approvalSla' in patch ? { ...patch, approvalSla: tx.json(patch.approvalSla as never) } : patch;
+      const [after] = await tx<OrganisationResponse[]>`update public.organisations set ${tx(values)} where id = ${orgId} returning ${tx(orgColumns)}`;
+      await audit(tx, request, 'organisations.update', { type: 'organisation', id: orgId }, Object.fromEntries(Object.keys(patch).map((k) => [k, before![k as keyof OrganisationResponse]])), patch);
       return after!;
     }),
   );

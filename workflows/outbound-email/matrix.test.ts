@@ -132,6 +132,24 @@ describe('outbound email: policy × outcome', () => {
     );
   });
 
+  it.each([
+    ['skip', 'skipped'],
+    ['expire', 'expired'],
+  ] as const)('the organisation decides what an SLA expiry does: %s → %s, without escalation', async (onExpiry, outcome) => {
+    const fixture = await outboundFixture(db, { policy: 'require_approval' });
+    await db.asService((tx) => tx`update public.organisations set approval_sla = ${tx.json({ slaMinutes: 60, reminderBeforeMinutes: 0, onExpiry, escalationSlaMinutes: 60 })} where id = ${fixture.org.orgId}`);
+    const contact = await fixture.contact();
+    const { messageId, businessKey } = await fixture.draft({ contactId: contact.id, email: contact.email });
+    const handle = await env.client.workflow.start(outboundEmailWorkflow, { taskQueue, workflowId: outboundEmailWorkflowId(fixture.org.orgId, businessKey), args: [{ orgId: fixture.org.orgId, messageId }] });
+    await waitForStep(handle, 'awaiting-approval');
+    const due = Date.parse((await handle.query(outboundStatusQuery)).nextActionAt!);
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome, reasons: ['approval_sla_expired'] });
+    expect(await outboxFor(fixture.org.orgId, businessKey)).toEqual([]);
+    expect(await db.asService((tx) => tx`select count(*)::int as n from public.tasks where org_id = ${fixture.org.orgId} and source = 'process'`)).toEqual([{ n: 0 }]);
+    expect(due - (await env.currentTimeMs())).toBeLessThanOrEqual(0);
+  });
+
   it('an AI draft needs approval even where templates auto-send', async () => {
     const fixture = fixtures.auto_send_templates!;
     const contact = await fixture.contact();
