@@ -151,8 +151,14 @@ export async function followUpCadenceWorkflow(input: FollowUpInput): Promise<Fol
         });
         // A reply, or any stop, that comes while the email waits for approval or capacity stops that email too.
         const first = await Promise.race([child.result(), condition(() => replyToForward !== null || stopped !== null).then(() => null)]);
-        if (first === null && replyToForward !== null) await child.signal(buyerRepliedSignal, { eventId: replyToForward });
-        else if (first === null) await child.signal(cancelSignal, { reason: stopped ?? 'stopped' });
+        if (first === null) {
+          try {
+            if (replyToForward !== null) await child.signal(buyerRepliedSignal, { eventId: replyToForward });
+            else await child.signal(cancelSignal, { reason: stopped ?? 'stopped' });
+          } catch {
+            // The email's process ended at the same moment (sent, blocked…): its result below says how.
+          }
+        }
         const sent = first ?? (await child.result());
         outcome = { outcome: sent.outcome, reasons: sent.reasons };
       }
