@@ -9,6 +9,7 @@ import { z } from 'zod';
 
 import { DAY_MS, MINUTE_MS } from './capacity.ts';
 import { ValidationError } from './errors.ts';
+import { zoneFormatter } from './zoned-time.ts';
 
 const HOUR_MS = 60 * MINUTE_MS;
 // How far ahead a window opening (or the N-th business day) is looked for before the input is declared unusable.
@@ -127,29 +128,14 @@ function clockLabel(msOfDay: number): string {
   return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (formatter) return formatter;
   // Intl falls back to the process's zone for an undefined zone: never let that happen silently.
   if (typeof timeZone !== 'string' || timeZone.trim() === '') throw new ValidationError('timeZone must be an IANA time zone name such as Europe/Berlin');
   try {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
+    return zoneFormatter(timeZone);
   } catch {
     throw new ValidationError(`Unknown time zone '${timeZone}': expected an IANA name such as Europe/Berlin`);
   }
-  formatters.set(timeZone, formatter);
-  return formatter;
 }
 
 function localTime(timeZone: string, ms: number): LocalTime {

@@ -20,7 +20,8 @@ export interface WallTime {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
+/** A cached formatter giving a zone's numeric wall-clock fields (throws a RangeError for an unknown zone). */
+export function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', {
@@ -51,7 +52,7 @@ export function wallTimeAt(atMs: number, zone: Zone): WallTime {
     };
   }
   const parts: Record<string, number> = {};
-  for (const part of formatterFor(zone).formatToParts(new Date(atMs))) {
+  for (const part of zoneFormatter(zone).formatToParts(new Date(atMs))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
   return { year: parts.year ?? 0, month: parts.month ?? 1, day: parts.day ?? 1, hour: parts.hour ?? 0, minute: parts.minute ?? 0 };
