@@ -4,12 +4,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { Database } from '../adapters/db/session.ts';
 import { testApp, tokenFor } from '../infra/testing/api.ts';
-import { testActivities } from '../infra/testing/activities.ts';
+import { startTestWorker } from '../infra/testing/activities.ts';
 import { appDatabase } from '../infra/testing/database.ts';
-import { createTimeSkippingEnv, testResources, uniqueTaskQueue } from '../infra/testing/harness.ts';
+import { createTimeSkippingEnv, uniqueTaskQueue } from '../infra/testing/harness.ts';
 import { outboundFixture, type OutboundFixture } from '../infra/testing/outbound.ts';
 import { outboundEmailWorkflowId } from '../workflows/outbound-email/messages.ts';
 import { outboundEmailWorkflow } from '../workflows/outbound-email/workflow.ts';
@@ -18,8 +17,7 @@ let env: TestWorkflowEnvironment;
 let db: Database;
 let app: FastifyInstance;
 let fixture: OutboundFixture;
-let worker: Worker;
-let running: Promise<void>;
+let worker: { stop(): Promise<void> } | undefined;
 const taskQueue = uniqueTaskQueue('outbound-api');
 
 beforeAll(async () => {
@@ -27,12 +25,10 @@ beforeAll(async () => {
   db = appDatabase('outbound-api');
   fixture = await outboundFixture(db, { policy: 'require_approval' });
   app = await testApp({ temporal: env.client });
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: testResources().workflowBundle, activities: testActivities(db) });
-  running = worker.run();
+  worker = await startTestWorker({ env, db, taskQueue });
 });
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.stop();
   await app?.close();
   await db?.end();
   await env?.teardown();

@@ -3,7 +3,10 @@ import { createActivities, type ActivityDeps } from '../../activities/index.ts';
 import type { Database } from '../../adapters/db/session.ts';
 import { createOutboxEmailSender } from '../../adapters/email/outbox.ts';
 import { createLinkSigner } from '../../adapters/links/unsubscribe.ts';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import { TEST_LINK_SECRET } from './api.ts';
+import { testResources } from './harness.ts';
 
 export const testLinks = createLinkSigner({ publicUrl: 'http://127.0.0.1:3000', secret: TEST_LINK_SECRET });
 
@@ -16,4 +19,21 @@ export function testActivities(db: Database, overrides: Partial<ActivityDeps> = 
     links: testLinks,
     ...overrides,
   });
+}
+
+/** A worker with the real activities on `taskQueue`, running in the background until `stop()`. */
+export async function startTestWorker(options: { env: TestWorkflowEnvironment; db: Database; taskQueue: string }): Promise<{ stop(): Promise<void> }> {
+  const worker = await Worker.create({
+    connection: options.env.nativeConnection,
+    taskQueue: options.taskQueue,
+    workflowBundle: testResources().workflowBundle,
+    activities: testActivities(options.db),
+  });
+  const running = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await running;
+    },
+  };
 }

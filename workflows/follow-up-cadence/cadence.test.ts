@@ -3,13 +3,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { cadenceRepository } from '../../adapters/db/cadence-repository.ts';
 import type { Database } from '../../adapters/db/session.ts';
 import type { PlaybookDefinition } from '../../domain/playbooks.ts';
-import { testActivities } from '../../infra/testing/activities.ts';
+import { startTestWorker } from '../../infra/testing/activities.ts';
 import { appDatabase } from '../../infra/testing/database.ts';
-import { createTimeSkippingEnv, testResources, uniqueTaskQueue } from '../../infra/testing/harness.ts';
+import { createTimeSkippingEnv, uniqueTaskQueue } from '../../infra/testing/harness.ts';
 import { outboundFixture, type OutboundFixture } from '../../infra/testing/outbound.ts';
 import { cadenceEventSignal, cadenceStatusQuery, followUpWorkflowId, type CadenceEvent, type CadenceStatus } from './messages.ts';
 import { followUpCadenceWorkflow } from './workflow.ts';
@@ -17,8 +16,7 @@ import { followUpCadenceWorkflow } from './workflow.ts';
 let env: TestWorkflowEnvironment;
 let db: Database;
 let fixture: OutboundFixture;
-let worker: Worker;
-let running: Promise<void>;
+let worker: { stop(): Promise<void> } | undefined;
 const taskQueue = uniqueTaskQueue('cadence');
 const DAY = 86_400_000;
 
@@ -40,12 +38,10 @@ beforeAll(async () => {
   db = appDatabase('cadence');
   fixture = await outboundFixture(db, { policy: 'auto_send_templates' });
   await db.asService((tx) => cadenceRepository.createPlaybook(tx, { orgId: fixture.org.orgId, key: 'intro-3', name: playbook.name, definition: playbook, createdByMemberId: fixture.org.members.manager }));
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: testResources().workflowBundle, activities: testActivities(db) });
-  running = worker.run();
+  worker = await startTestWorker({ env, db, taskQueue });
 });
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.stop();
   await db?.end();
   await env?.teardown();
 });
