@@ -1,4 +1,5 @@
 // createActivities(deps): the worker passes real adapters, tests pass fakes. Workflows import only the type.
+import type { EmailDrafter } from '../adapters/ai/port.ts';
 import type { Database } from '../adapters/db/session.ts';
 import type { EmailSender } from '../adapters/email/port.ts';
 import type { LinkSigner } from '../adapters/links/unsubscribe.ts';
@@ -12,6 +13,8 @@ export interface ActivityDeps {
   db: Database;
   system: SystemRepository;
   email: EmailSender;
+  /** Writes and rewrites email drafts: OpenAI, or the offline template drafter of the embedded default. */
+  drafter: EmailDrafter;
   links: LinkSigner;
   outboundHooks?: OutboundHooks;
   /** The identity of the worker process running these activities (shown in histories and heartbeats). */

@@ -1,5 +1,6 @@
 // Activities of the outbound-email process. Thin: load through the repository, decide with domain/, write back.
 // Time always comes from the workflow (nowMs), never from this machine's clock.
+import type { DraftedEmail } from '../adapters/ai/port.ts';
 import { auditLogRepository } from '../adapters/db/audit-log-repository.ts';
 import { outboundRepository, type OutboundContext } from '../adapters/db/outbound-repository.ts';
 import { suppressionsRepository } from '../adapters/db/suppressions-repository.ts';
@@ -8,9 +9,10 @@ import { log } from '@temporalio/activity';
 import { approvalPolicySchema, approvalRequirement, defaultApprovalPolicy, editDiff, type ApprovalDecision, type ApprovalPolicy } from '../domain/approval.ts';
 import { earliestSlot } from '../domain/capacity.ts';
 import { breakerRules, breakerVerdict } from '../domain/deliverability.ts';
-import { NotFoundError, StaleReservationError } from '../domain/errors.ts';
+import { AiRefusedError, NotFoundError, StaleReservationError } from '../domain/errors.ts';
 import { sendVerdict, type BlockReason } from '../domain/send-guard.ts';
 import type { OutboundOutcome } from '../workflows/outbound-email/messages.ts';
+import { draftContext } from './drafting.ts';
 import type { ActivityDeps } from './index.ts';
 
 /** A reservation older than this may have outlived the provider's idempotency window: a human decides. */
@@ -56,8 +58,8 @@ const statusOf: Record<OutboundOutcome, string> = {
   'needs-attention': 'needs_attention',
 };
 
-export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email' | 'links'> & { outboundHooks?: OutboundHooks }) {
-  const { db, email, links } = deps;
+export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email' | 'links' | 'drafter'> & { outboundHooks?: OutboundHooks }) {
+  const { db, email, links, drafter } = deps;
   return {
     async prepareOutbound(input: { orgId: string; messageId: string; nowMs: number }) {
       const context = await db.asService((tx) => load(tx, input.orgId, input.messageId));
@@ -184,13 +186,35 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
     },
 
     /**
-     * Regeneration with instructions. The AI drafting port arrives with the follow-up cadence; until then the
-     * instructions are recorded and the draft is kept, and the new approval shows that.
+     * Regeneration with instructions: the drafter rewrites the draft as the person asked, and the new text goes to
+     * approval again (an AI draft always does). The offline drafter cannot rewrite: the draft is kept and the
+     * audit log says why. Applied once per request: a retried activity finds it already applied.
      */
     async regenerateDraft(input: { orgId: string; messageId: string; revisionId: string; decidedBy: { memberId: string } }) {
-      await db.asService(async (tx) => {
+      const prepared = await db.asService(async (tx) => {
         const revision = await outboundRepository.revision(tx, input.orgId, input.messageId, input.revisionId);
-        if (revision?.kind !== 'regenerate') throw new NotFoundError(`regeneration request ${input.revisionId} not found`);
+        if (revision?.kind !== 'regenerate' || revision.instructions === null) throw new NotFoundError(`regeneration request ${input.revisionId} not found`);
+        const [applied] = await tx`select 1 from public.audit_log where org_id = ${input.orgId} and action = 'approval.regenerate' and subject_id = ${input.messageId} and after->>'revisionId' = ${input.revisionId}`;
+        if (applied) return null;
+        const context = await load(tx, input.orgId, input.messageId);
+        return {
+          instructions: revision.instructions,
+          current: { subject: context.message.subject ?? '', body: context.message.bodyText ?? '' },
+          businessKey: context.message.businessKey,
+          aiContext: await draftContext(tx, { orgId: input.orgId, contactId: context.message.contactId, senderName: context.mailbox.fromName }),
+        };
+      });
+      if (!prepared) return;
+      let rewritten: DraftedEmail | null = null;
+      let refused: string | null = null;
+      try {
+        rewritten = await drafter.regenerate({ orgId: input.orgId, idempotencyKey: `${prepared.businessKey}:${input.revisionId}`, current: prepared.current, instructions: prepared.instructions, context: prepared.aiContext });
+      } catch (err) {
+        if (!(err instanceof Error) || err.name !== AiRefusedError.name) throw err;
+        refused = err.message.slice(0, 200);
+      }
+      await db.asService(async (tx) => {
+        const reason = rewritten ? `rewritten: ${rewritten.label}` : refused ? `the AI refused (${refused}): draft kept` : `${drafter.kind} drafter cannot rewrite: draft kept, instructions recorded`;
         await auditLogRepository.record(tx, {
           orgId: input.orgId,
           actorType: 'member',
@@ -198,11 +222,15 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
           action: 'approval.regenerate',
           subjectType: 'outbound_message',
           subjectId: input.messageId,
-          before: null,
-          after: { revisionId: input.revisionId, instructions: revision.instructions },
-          reason: 'no AI drafter configured yet: draft kept, instructions recorded',
+          before: rewritten ? prepared.current : null,
+          after: { revisionId: input.revisionId, instructions: prepared.instructions, rewritten: rewritten !== null },
+          reason,
         });
-        await outboundRepository.setMessageStatus(tx, input.orgId, input.messageId, 'draft', 'regeneration requested; no AI drafter configured, draft kept');
+        if (rewritten) {
+          await outboundRepository.updateDraft(tx, input.orgId, input.messageId, rewritten.subject, rewritten.body);
+          await tx`update public.outbound_messages set origin = ${rewritten.origin}, drafted_by = ${rewritten.label} where org_id = ${input.orgId} and id = ${input.messageId}`;
+        }
+        await outboundRepository.setMessageStatus(tx, input.orgId, input.messageId, 'draft', reason);
       });
     },
 

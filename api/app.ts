@@ -83,7 +83,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(healthRoutes, { checks: deps.readinessChecks });
   await app.register(sessionRoutes, { devLoginSecret: deps.devLoginSecret, audience: deps.auth.audience });
   await app.register(organisationRoutes);
-  await app.register(salesObjectRoutes);
+  await app.register(salesObjectRoutes, { temporal: deps.temporal });
   await app.register(suppressionRoutes);
   await app.register(outboundRoutes, { temporal: deps.temporal, links: deps.links });
   await app.register(cadenceRoutes, { temporal: deps.temporal, taskQueue: deps.taskQueue ?? 'closeloop-processes' });

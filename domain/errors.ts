@@ -31,6 +31,11 @@ export class StaleReservationError extends Error {
   override readonly name = 'StaleReservationError';
 }
 
+/** The AI model refused, or answered with something unusable as an email: a person writes this one. */
+export class AiRefusedError extends Error {
+  override readonly name = 'AiRefusedError';
+}
+
 /** Failure types that Temporal must not retry: the same attempt would fail the same way. */
 export const NON_RETRYABLE_ERROR_TYPES = [
   ValidationError.name,
@@ -39,4 +44,5 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   ConfigurationError.name,
   ProviderRejectedError.name,
   StaleReservationError.name,
+  AiRefusedError.name,
 ] as const;

@@ -68,6 +68,8 @@ const manager: Grants = {
   audit_log: ['read', 'create'],
   send_slots: ['read'],
   playbooks: ['read', 'create'],
+  // Reassigning a running cadence to another rep.
+  enrolments: ['read', 'create', 'update'],
 };
 
 const admin: Grants = {

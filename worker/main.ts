@@ -5,6 +5,7 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { z } from 'zod';
 import { createActivities } from '../activities/index.ts';
 import { createAdapters } from '../adapters/index.ts';
+import { createEmailDrafter } from '../adapters/ai/index.ts';
 import { createEmailSender } from '../adapters/email/index.ts';
 import { createLinkSigner } from '../adapters/links/unsubscribe.ts';
 import { connectionOptions, definedEnv, loadTemporalConfig } from '../temporal.config.ts';
@@ -25,6 +26,10 @@ const env = z
     CLOSELOOP_EMAIL_PROVIDER: z.string().default('outbox'),
     RESEND_API_KEY: z.string().optional(),
     RESEND_BASE_URL: z.string().url().optional(),
+    CLOSELOOP_AI_PROVIDER: z.string().default('offline'),
+    OPENAI_API_KEY: z.string().optional(),
+    OPENAI_MODEL: z.string().optional(),
+    OPENAI_BASE_URL: z.string().url().optional(),
     CLOSELOOP_PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
     CLOSELOOP_LINK_SECRET: z.string().min(32, 'CLOSELOOP_LINK_SECRET signs unsubscribe links: at least 32 characters'),
   })
@@ -59,6 +64,7 @@ const worker = await createWorker({
     system: adapters.system,
     workerIdentity: identity,
     email: createEmailSender({ provider: env.CLOSELOOP_EMAIL_PROVIDER, resendApiKey: env.RESEND_API_KEY, resendBaseUrl: env.RESEND_BASE_URL, db: adapters.db }),
+    drafter: createEmailDrafter({ provider: env.CLOSELOOP_AI_PROVIDER, openaiApiKey: env.OPENAI_API_KEY, openaiModel: env.OPENAI_MODEL, openaiBaseUrl: env.OPENAI_BASE_URL }),
     links: createLinkSigner({ publicUrl: env.CLOSELOOP_PUBLIC_URL, secret: env.CLOSELOOP_LINK_SECRET }),
   }),
   workflowBundle,

@@ -54,11 +54,29 @@ export const cadenceRepository = {
     return { enrolment, playbookKey: version!.key, definition: version!.definition, contact: contact!, accountName: account?.name ?? null, owner: owner! };
   },
 
+  /** Running cadences to end with this one: the person's other cadences, or their colleagues' at the account. */
+  async otherActiveEnrolments(tx: Tx, orgId: string, enrolmentId: string, scope: 'contact' | 'account') {
+    const rows = await tx<{ workflowId: string }[]>`
+      select o.workflow_id from public.enrolments e
+      join public.contacts c on c.org_id = e.org_id and c.id = e.contact_id
+      join public.enrolments o on o.org_id = e.org_id and o.status = 'active' and o.id <> e.id
+      join public.contacts oc on oc.org_id = o.org_id and oc.id = o.contact_id
+      where e.org_id = ${orgId} and e.id = ${enrolmentId}
+        and ${scope === 'contact' ? tx`o.contact_id = e.contact_id` : tx`c.account_id is not null and oc.account_id = c.account_id and o.contact_id <> e.contact_id`}
+      order by o.started_at`;
+    return rows.map((r) => r.workflowId);
+  },
+
   async endEnrolment(tx: Tx, orgId: string, enrolmentId: string, status: 'completed' | 'stopped', reason: string | null) {
     await tx`update public.enrolments set status = ${status}, end_reason = ${reason}, ended_at = now() where org_id = ${orgId} and id = ${enrolmentId} and status = 'active'`;
   },
 
-  async insertDraft(tx: Tx, d: { orgId: string; mailboxId: string; contactId: string; toAddress: string; subject: string; bodyText: string; origin: 'template' | 'ai'; processWorkflowId: string; stepKey: string; businessKey: string }) {
+  async draftByBusinessKey(tx: Tx, orgId: string, businessKey: string) {
+    const [row] = await tx<{ id: string }[]>`select id from public.outbound_messages where org_id = ${orgId} and business_key = ${businessKey}`;
+    return row?.id ?? null;
+  },
+
+  async insertDraft(tx: Tx, d: { orgId: string; mailboxId: string; contactId: string; toAddress: string; subject: string; bodyText: string; origin: 'template' | 'ai'; draftedBy: string; processWorkflowId: string; stepKey: string; businessKey: string }) {
     const [existing] = await tx<{ id: string }[]>`select id from public.outbound_messages where org_id = ${d.orgId} and business_key = ${d.businessKey}`;
     if (existing) return existing.id;
     const [row] = await tx<{ id: string }[]>`insert into public.outbound_messages ${tx({ ...d, usesBuyerContent: false, requiresApproval: true })} returning id`;

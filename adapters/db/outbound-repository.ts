@@ -130,6 +130,12 @@ export const outboundRepository = {
     await tx`insert into public.tasks ${tx({ ...t, status: 'open', source: 'process' })}`;
   },
 
+  /** The same task once per source: an activity retried, or a message delivered twice, does not add another. */
+  async createTaskOnce(tx: Tx, t: { orgId: string; kind: string; title: string; dueAt: string | null; ownerMemberId: string; sourceRef: string; contactId: string | null }) {
+    const [existing] = await tx`select 1 from public.tasks where org_id = ${t.orgId} and source_ref = ${t.sourceRef}`;
+    if (!existing) await tx`insert into public.tasks ${tx({ ...t, status: 'open', source: 'process' })}`;
+  },
+
   /** Locks the mailbox row: capacity is decided one send at a time per mailbox. */
   async lockMailbox(tx: Tx, orgId: string, mailboxId: string) {
     await tx`select 1 from public.mailboxes where org_id = ${orgId} and id = ${mailboxId} for update`;

@@ -8,7 +8,7 @@ import { cadenceRepository } from '../../adapters/db/cadence-repository.ts';
 import { contactsRepository } from '../../adapters/db/contacts-repository.ts';
 import { enrolmentRefusals } from '../../domain/enrolment.ts';
 import { playbookDefinitionSchema } from '../../domain/playbooks.ts';
-import { cadenceEventSignal, followUpWorkflowId, pauseSignal, resumeSignal, stopSignal } from '../../workflows/follow-up-cadence/messages.ts';
+import { cadenceEventSignal, followUpWorkflowId, pauseSignal, reassignedSignal, resumeSignal, stopSignal } from '../../workflows/follow-up-cadence/messages.ts';
 import { HttpProblem } from '../problem.ts';
 import { audit, crudRoutes } from './crud.ts';
 import { problemSchema } from './schemas.ts';
@@ -153,10 +153,10 @@ export async function cadenceRoutes(app: FastifyInstance, options: { temporal: C
     config: { permission: ['enrolments', 'create'] },
     schema: {
       tags: ['Cadences'],
-      summary: 'Record what the buyer did (a reply, an out-of-office, a bounce, an unsubscribe, a booked meeting)',
+      summary: 'Record what the buyer did (a reply, an out-of-office, a bounce, an unsubscribe, a spam complaint, a booked meeting)',
       params: idParams,
       body: z.union([
-        z.strictObject({ eventId: z.string().min(1).max(200), kind: z.enum(['reply', 'hard_bounce', 'soft_bounce', 'unsubscribed', 'meeting_booked']) }),
+        z.strictObject({ eventId: z.string().min(1).max(200), kind: z.enum(['reply', 'hard_bounce', 'soft_bounce', 'unsubscribed', 'complaint', 'meeting_booked']) }),
         z.strictObject({ eventId: z.string().min(1).max(200), kind: z.literal('out_of_office'), returnsAt: z.iso.datetime({ offset: true }).nullable() }),
       ]),
       response: { 200: ack, ...errors },
@@ -166,5 +166,41 @@ export async function cadenceRoutes(app: FastifyInstance, options: { temporal: C
     const body = request.body;
     await handle.signal(cadenceEventSignal, body.kind === 'out_of_office' ? { eventId: body.eventId, kind: 'out_of_office', returnsAtMs: body.returnsAt ? Date.parse(body.returnsAt) : null } : { eventId: body.eventId, kind: body.kind });
     return { accepted: true as const };
+  });
+
+  r.post('/v1/enrolments/:id/reassign', {
+    config: { permission: ['enrolments', 'update'] },
+    schema: {
+      tags: ['Cadences'],
+      summary: 'Hand a running cadence to another rep: later drafts go out from their mailbox, open tasks become theirs (managers, admins)',
+      params: idParams,
+      body: z.strictObject({ ownerMemberId: z.uuid(), mailboxId: z.uuid().optional(), reason: z.string().min(1).max(200).optional() }),
+      response: { 200: enrolmentSchema, ...errors },
+    },
+  }, async (request) => {
+    const handle = await enrolmentHandle(request);
+    const orgId = request.caller!.orgId;
+    const { ownerMemberId } = request.body;
+    const updated = await app.db.asService(async (tx) => {
+      const [member] = await tx`select 1 from public.members where org_id = ${orgId} and id = ${ownerMemberId} and status = 'active'`;
+      if (!member) throw new HttpProblem(400, 'invalid-request', `No active member ${ownerMemberId} in this organisation`);
+      const [mailbox] = request.body.mailboxId
+        ? await tx<{ id: string }[]>`select id from public.mailboxes where org_id = ${orgId} and id = ${request.body.mailboxId} and member_id = ${ownerMemberId}`
+        : await tx<{ id: string }[]>`select id from public.mailboxes where org_id = ${orgId} and member_id = ${ownerMemberId} order by created_at limit 1`;
+      if (!mailbox) throw new HttpProblem(400, 'invalid-request', request.body.mailboxId ? `Mailbox ${request.body.mailboxId} is not the new owner's` : 'The new owner has no mailbox to send from: create one first');
+      const [before] = await tx<{ ownerMemberId: string; mailboxId: string; workflowId: string }[]>`
+        select owner_member_id, mailbox_id, workflow_id from public.enrolments where org_id = ${orgId} and id = ${request.params.id} and status = 'active' for update`;
+      if (!before) throw new HttpProblem(409, 'conflict', 'This enrolment has just ended');
+      const [row] = await tx<z.infer<typeof enrolmentSchema>[]>`
+        update public.enrolments set owner_member_id = ${ownerMemberId}, mailbox_id = ${mailbox.id} where org_id = ${orgId} and id = ${request.params.id}
+        returning id, org_id, contact_id, playbook_version_id, owner_member_id, mailbox_id, workflow_id, status, end_reason, started_at, ended_at`;
+      // The cadence's open tasks (calls, LinkedIn steps, fixes) follow it to the new owner.
+      await tx`update public.tasks set owner_member_id = ${ownerMemberId}
+        where org_id = ${orgId} and status = 'open' and source = 'process' and source_ref like ${`${before.workflowId}:%`}`;
+      await audit(tx, request, 'enrolments.reassign', { type: 'contact', id: row!.contactId }, { ownerMemberId: before.ownerMemberId, mailboxId: before.mailboxId }, { ownerMemberId, mailboxId: mailbox.id, reason: request.body.reason ?? null });
+      return row!;
+    });
+    await handle.signal(reassignedSignal, { ownerMemberId });
+    return updated;
   });
 }

@@ -35,6 +35,8 @@ export interface CrudSpec {
   derive?: (merged: Row, before: Row | null) => Row;
   created?: (row: Row) => EventDraft | null;
   updated?: (before: Row, after: Row, changed: string[]) => EventDraft[];
+  /** Runs after a change is committed (e.g. tells running processes); its failure does not undo the change. */
+  afterUpdate?: (request: FastifyRequest, after: Row, changed: string[]) => Promise<void>;
 }
 
 const idParams = z.object({ id: z.uuid() });
@@ -185,23 +187,25 @@ export function crudRoutes(app: FastifyInstance, spec: CrudSpec): void {
     r.patch(`${spec.path}/:id`, {
       config: { permission: [spec.resource, 'update'] },
       schema: { tags: [spec.tag], summary: `Change one of ${spec.tag.toLowerCase()}`, params: idParams, body: patchSchema, response: { 200: spec.rowSchema, ...errorResponses } },
-    }, async (request) =>
-      request.withDb(async (tx) => {
+    }, async (request) => {
+      const { row, changed } = await request.withDb(async (tx) => {
         const before = await load(tx, request.params.id);
         const patch = request.body as Row;
         const merged = spec.derive ? spec.derive({ ...before, ...patch }, before) : { ...before, ...patch };
         validate(merged);
         const changed = Object.keys(merged).filter((k) => JSON.stringify(merged[k]) !== JSON.stringify(before[k]) && k !== 'updatedAt');
-        if (changed.length === 0) return before;
+        if (changed.length === 0) return { row: before, changed };
         const values = Object.fromEntries(changed.map((k) => [k, merged[k]]));
         const [after] = await tx<Row[]>`update ${tx(table)} set ${tx(jsonSafe(tx, values))} where id = ${before.id} returning ${tx(spec.columns as string[])}`;
         await audit(tx, request, `${spec.resource}.update`, { type: spec.subjectType, id: before.id }, Object.fromEntries(changed.map((k) => [k, before[k]])), values);
         for (const event of spec.updated?.(before, after!, changed) ?? []) {
           await eventLogRepository.append(tx, eventEnvelope(request, { type: spec.subjectType, id: before.id }, event));
         }
-        return after!;
-      }),
-    );
+        return { row: after!, changed };
+      });
+      if (changed.length > 0) await spec.afterUpdate?.(request, row, changed);
+      return row;
+    });
   }
 
   if (spec.deletable) {

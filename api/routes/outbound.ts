@@ -24,7 +24,7 @@ const mailboxSchema = z.object({
 });
 const messageSchema = z.object({
   id: z.uuid(), orgId: z.uuid(), mailboxId: z.uuid(), contactId: z.uuid(), toAddress: z.string().nullable(), subject: z.string().nullable(),
-  bodyText: z.string().nullable(), origin: z.enum(['template', 'ai']), usesBuyerContent: z.boolean(), requiresApproval: z.boolean(), version: z.int(),
+  bodyText: z.string().nullable(), origin: z.enum(['template', 'ai']), draftedBy: z.string().nullable(), usesBuyerContent: z.boolean(), requiresApproval: z.boolean(), version: z.int(),
   processWorkflowId: z.string(), stepKey: z.string(), businessKey: z.string(), status: z.string(), statusReason: z.string().nullable(),
   nextActionAt: ts.nullable(), createdAt: ts, updatedAt: ts,
 });
@@ -84,7 +84,7 @@ export async function outboundRoutes(app: FastifyInstance, options: { temporal: 
     tag: 'Outbound',
     subjectType: 'activity',
     rowSchema: messageSchema,
-    columns: ['id', 'org_id', 'mailbox_id', 'contact_id', 'to_address', 'subject', 'body_text', 'origin', 'uses_buyer_content', 'requires_approval', 'version', 'process_workflow_id', 'step_key', 'business_key', 'status', 'status_reason', 'next_action_at', 'created_at', 'updated_at'],
+    columns: ['id', 'org_id', 'mailbox_id', 'contact_id', 'to_address', 'subject', 'body_text', 'origin', 'drafted_by', 'uses_buyer_content', 'requires_approval', 'version', 'process_workflow_id', 'step_key', 'business_key', 'status', 'status_reason', 'next_action_at', 'created_at', 'updated_at'],
     filters: { status: { column: 'status', schema: z.string().max(40) }, contactId: { column: 'contact_id', schema: z.uuid() } },
   });
 

@@ -1,5 +1,6 @@
 // The canonical sales objects over HTTP: one crudRoutes call each, plus the events each change means.
 import type { FastifyInstance } from 'fastify';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import {
   accountCreateSchema,
@@ -17,12 +18,13 @@ import {
   taskSchema,
   taskStatusSchema,
 } from '../../domain/objects.ts';
+import { addressChangedSignal } from '../../workflows/follow-up-cadence/messages.ts';
 import { crudRoutes, patchOf } from './crud.ts';
 
 const uuid = z.uuid();
 const stamp = ['created_at'];
 
-export async function salesObjectRoutes(app: FastifyInstance) {
+export async function salesObjectRoutes(app: FastifyInstance, options: { temporal: Client | null }) {
   crudRoutes(app, {
     resource: 'accounts',
     path: '/v1/accounts',
@@ -48,6 +50,15 @@ export async function salesObjectRoutes(app: FastifyInstance) {
     deletable: true,
     created: (row) => ({ kind: 'contact.created', data: { accountId: row.accountId } }),
     updated: (_before, _after, changed) => [{ kind: 'contact.updated', data: { fields: changed } }],
+    // A cadence waiting for a working address after a hard bounce resumes once the rep has fixed it.
+    afterUpdate: async (request, after, changed) => {
+      if (!changed.includes('emails') || !options.temporal) return;
+      const running = await app.db.asService((tx) => tx<{ workflowId: string }[]>`
+        select workflow_id from public.enrolments where org_id = ${after.orgId as string} and contact_id = ${after.id as string} and status = 'active'`);
+      for (const { workflowId } of running) {
+        await options.temporal.workflow.getHandle(workflowId).signal(addressChangedSignal).catch((err: unknown) => request.log.warn({ err, workflowId }, 'could not tell the cadence about the new address'));
+      }
+    },
   });
 
   crudRoutes(app, {

@@ -1,6 +1,7 @@
 // Real activities for tests: the run's Postgres, the offline outbox as the email sender, signed test links.
 import { createActivities, type ActivityDeps } from '../../activities/index.ts';
 import type { Database } from '../../adapters/db/session.ts';
+import { createOfflineDrafter } from '../../adapters/ai/offline.ts';
 import { createOutboxEmailSender } from '../../adapters/email/outbox.ts';
 import { createLinkSigner } from '../../adapters/links/unsubscribe.ts';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -16,18 +17,19 @@ export function testActivities(db: Database, overrides: Partial<ActivityDeps> = 
     system: { serverTime: async () => new Date().toISOString() },
     workerIdentity: 'test-worker',
     email: createOutboxEmailSender({ db }),
+    drafter: createOfflineDrafter(),
     links: testLinks,
     ...overrides,
   });
 }
 
 /** A worker with the real activities on `taskQueue`, running in the background until `stop()`. */
-export async function startTestWorker(options: { env: TestWorkflowEnvironment; db: Database; taskQueue: string }): Promise<{ stop(): Promise<void> }> {
+export async function startTestWorker(options: { env: TestWorkflowEnvironment; db: Database; taskQueue: string; overrides?: Partial<ActivityDeps> }): Promise<{ stop(): Promise<void> }> {
   const worker = await Worker.create({
     connection: options.env.nativeConnection,
     taskQueue: options.taskQueue,
     workflowBundle: testResources().workflowBundle,
-    activities: testActivities(options.db),
+    activities: testActivities(options.db, options.overrides),
   });
   const running = worker.run();
   return {

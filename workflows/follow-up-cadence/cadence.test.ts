@@ -10,7 +10,19 @@ import { startTestWorker } from '../../infra/testing/activities.ts';
 import { appDatabase } from '../../infra/testing/database.ts';
 import { createTimeSkippingEnv, uniqueTaskQueue } from '../../infra/testing/harness.ts';
 import { outboundFixture, type OutboundFixture } from '../../infra/testing/outbound.ts';
-import { cadenceEventSignal, cadenceStatusQuery, followUpWorkflowId, type CadenceEvent, type CadenceStatus } from './messages.ts';
+import {
+  HARD_BOUNCE_FIX_WAIT_MS,
+  SOFT_BOUNCE_RETRY_MS,
+  addressChangedSignal,
+  cadenceEventSignal,
+  cadenceStatusQuery,
+  followUpWorkflowId,
+  pauseSignal,
+  resumeSignal,
+  stopSignal,
+  type CadenceEvent,
+  type CadenceStatus,
+} from './messages.ts';
 import { followUpCadenceWorkflow } from './workflow.ts';
 
 let env: TestWorkflowEnvironment;
@@ -107,6 +119,7 @@ describe('follow-up cadence', () => {
     ['a real reply stops it', { eventId: 'r1', kind: 'reply' }, 'replied'],
     ['a booked meeting ends it', { eventId: 'm1', kind: 'meeting_booked' }, 'meeting_booked'],
     ['an unsubscribe stops it', { eventId: 'u1', kind: 'unsubscribed' }, 'unsubscribed'],
+    ['a spam complaint stops it', { eventId: 'c1', kind: 'complaint' }, 'complaint'],
   ])('%s (between steps)', async (_name, event, reason) => {
     const { handle, contact, orgId } = await enrol();
     await waitFor(handle, (s) => s.step === 'waiting' && s.stepKey === 'bump');
@@ -118,13 +131,78 @@ describe('follow-up cadence', () => {
     expect(await db.asService((tx) => tx`select count(*)::int as n from public.outbound_messages where org_id = ${orgId} and contact_id = ${contact.id}`)).toEqual([{ n: 1 }]);
   });
 
-  it('a hard bounce stops it, suppresses the address and asks the owner to fix it', async () => {
+  it('a hard bounce suppresses the address, asks the owner for a working one and pauses; the fixed address resumes it', async () => {
     const { handle, contact, orgId } = await enrol();
     await waitFor(handle, (s) => s.step === 'waiting' && s.stepKey === 'bump');
     await handle.signal(cadenceEventSignal, { eventId: 'b1', kind: 'hard_bounce' });
-    expect(await handle.result()).toMatchObject({ outcome: 'stopped', reason: 'hard_bounce' });
+    await handle.signal(cadenceEventSignal, { eventId: 'b1', kind: 'hard_bounce' }); // delivered twice: one task
+    const paused = await waitFor(handle, (s) => s.step === 'paused');
+    expect(paused.waitingOn).toBe('hard bounce: a working address for the contact');
+    expect(Date.parse(paused.nextActionAt!) - (await env.currentTimeMs())).toBeLessThanOrEqual(HARD_BOUNCE_FIX_WAIT_MS);
     expect(await db.asService((tx) => tx`select app.is_suppressed(${orgId}, ${contact.email}) as s`)).toEqual([{ s: true }]);
-    expect(await db.asService((tx) => tx`select kind from public.tasks where org_id = ${orgId} and contact_id = ${contact.id} and kind = 'fix_address'`)).toEqual([{ kind: 'fix_address' }]);
+    expect(await db.asService((tx) => tx`select kind, status from public.tasks where org_id = ${orgId} and contact_id = ${contact.id} and kind = 'fix_address'`)).toEqual([{ kind: 'fix_address', status: 'open' }]);
+
+    const fixed = `fixed-${contact.id.slice(0, 8)}@buyer.example`;
+    await db.asService((tx) => tx`update public.contacts set emails = ${[fixed]} where id = ${contact.id}`);
+    await handle.signal(addressChangedSignal);
+    const result = await handle.result();
+    expect(result.outcome).toBe('completed');
+    const sent = await db.asService((tx) => tx<{ stepKey: string; toAddress: string }[]>`
+      select m.step_key, o.to_address from public.outbound_messages m join public.outbox o on o.idempotency_key = m.business_key
+      where m.org_id = ${orgId} and m.contact_id = ${contact.id} order by o.created_at`);
+    expect(sent).toEqual([{ stepKey: 'intro', toAddress: contact.email }, { stepKey: 'bump', toAddress: fixed }]);
+  });
+
+  it('a bounced address nobody fixes within the wait ends the cadence', async () => {
+    const { handle, contact, orgId } = await enrol();
+    await waitFor(handle, (s) => s.step === 'waiting' && s.stepKey === 'bump');
+    const bouncedAt = await env.currentTimeMs();
+    await handle.signal(cadenceEventSignal, { eventId: 'b2', kind: 'hard_bounce' });
+    expect(await handle.result()).toMatchObject({ outcome: 'stopped', reason: 'hard_bounce', steps: [{ stepKey: 'intro' }] });
+    expect(await env.currentTimeMs()).toBeGreaterThanOrEqual(bouncedAt + HARD_BOUNCE_FIX_WAIT_MS);
+    expect(await db.asService((tx) => tx`select count(*)::int as n from public.tasks where org_id = ${orgId} and contact_id = ${contact.id} and kind = 'fix_address'`)).toEqual([{ n: 1 }]);
+  });
+
+  it('a soft bounce moves the next step at least a day later, back inside the send window', async () => {
+    const { handle } = await enrol();
+    const waiting = await waitFor(handle, (s) => s.step === 'waiting' && s.stepKey === 'bump');
+    const due = Date.parse(waiting.nextActionAt!);
+    await env.sleep(due - (await env.currentTimeMs()) - 2 * 3600_000); // two hours before the bump is due
+    const bouncedAt = await env.currentTimeMs();
+    await handle.signal(cadenceEventSignal, { eventId: 's1', kind: 'soft_bounce' });
+    const moved = await waitFor(handle, (s) => s.step === 'waiting' && s.stepKey === 'bump' && Date.parse(s.nextActionAt!) !== due);
+    const at = Date.parse(moved.nextActionAt!);
+    expect(at).toBeGreaterThanOrEqual(bouncedAt + SOFT_BOUNCE_RETRY_MS);
+    expect(['Mon', 'Tue', 'Wed', 'Thu', 'Fri']).toContain(berlinParts(at).weekday);
+    expect(berlinParts(at).hour).toBeGreaterThanOrEqual(9);
+    expect(berlinParts(at).hour).toBeLessThan(17);
+    const result = await handle.result();
+    const bump = result.steps.find((s) => s.stepKey === 'bump')!;
+    expect(bump.outcome).toBe('sent');
+    expect(bump.atMs - at).toBeGreaterThanOrEqual(0);
+    expect(bump.atMs - at).toBeLessThan(60_000); // the timer fires at the instant, plus the task's own latency
+  });
+
+  it('a manual pause holds it past its due time; resume sends in the window; a manual stop ends it', async () => {
+    const { handle, contact, orgId } = await enrol();
+    const waiting = await waitFor(handle, (s) => s.step === 'waiting' && s.stepKey === 'bump');
+    await handle.signal(pauseSignal, { reason: 'rep is talking to them' });
+    const paused = await waitFor(handle, (s) => s.step === 'paused');
+    expect(paused).toMatchObject({ stepKey: 'bump', nextActionAt: null, waitingOn: 'rep is talking to them' });
+    await env.sleep(Date.parse(waiting.nextActionAt!) - (await env.currentTimeMs()) + 5 * DAY);
+    expect((await handle.query(cadenceStatusQuery)).step).toBe('paused');
+    expect(await db.asService((tx) => tx`select count(*)::int as n from public.outbound_messages where org_id = ${orgId} and contact_id = ${contact.id}`)).toEqual([{ n: 1 }]);
+    await handle.signal(resumeSignal);
+    await waitFor(handle, (s) => s.step === 'waiting-on-task');
+    await handle.signal(stopSignal, { reason: 'manual stop' });
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'stopped', reason: 'manual stop' });
+    const bump = result.steps.find((s) => s.stepKey === 'bump')!;
+    expect(bump.outcome).toBe('sent');
+    expect(['Mon', 'Tue', 'Wed', 'Thu', 'Fri']).toContain(berlinParts(bump.atMs).weekday);
+    expect(berlinParts(bump.atMs).hour).toBeGreaterThanOrEqual(9);
+    expect(berlinParts(bump.atMs).hour).toBeLessThan(17);
+    expect(result.steps.find((s) => s.stepKey === 'call')).toMatchObject({ outcome: 'stopped' });
   });
 
   it('an out-of-office pauses it until the parsed return date, then it resumes', async () => {

@@ -13,6 +13,7 @@ export type CadenceEvent =
   | { eventId: string; kind: 'hard_bounce' }
   | { eventId: string; kind: 'soft_bounce' }
   | { eventId: string; kind: 'unsubscribed' }
+  | { eventId: string; kind: 'complaint' }
   | { eventId: string; kind: 'meeting_booked' };
 
 export const cadenceEventSignal = defineSignal<[CadenceEvent]>('cadenceEvent');
@@ -21,6 +22,10 @@ export const resumeSignal = defineSignal<[]>('resume');
 export const stopSignal = defineSignal<[{ reason: string }]>('stop');
 /** A manual step's task was done (or skipped) by the rep. */
 export const taskDoneSignal = defineSignal<[{ stepKey: string }]>('taskDone');
+/** The enrolment has a new owner (the API has already written it): later drafts and tasks are theirs. */
+export const reassignedSignal = defineSignal<[{ ownerMemberId: string }]>('reassigned');
+/** The contact's email addresses changed: a cadence waiting for a working address after a hard bounce resumes. */
+export const addressChangedSignal = defineSignal<[]>('addressChanged');
 
 export type CadenceStep = 'scheduled' | 'waiting' | 'paused' | 'drafting' | 'sending' | 'waiting-on-task' | 'completed' | 'stopped';
 
@@ -50,5 +55,11 @@ export function followUpWorkflowId(orgId: string, contactId: string, playbookKey
 
 /** A paused-for-out-of-office cadence without a parsed return date resumes after this long. */
 export const DEFAULT_OOO_PAUSE_MS = 7 * 24 * 3600 * 1000;
+/** After a hard bounce the cadence waits this long for a working address, then stops. */
+export const HARD_BOUNCE_FIX_WAIT_MS = 14 * 24 * 3600 * 1000;
+/** Patch id: a hard bounce pauses for a fixed address instead of stopping (running cadences keep the old path). */
+export const HARD_BOUNCE_WAITS_FOR_FIX = 'hard-bounce-waits-for-fix';
+/** Patch id: a touch pushed back by a pause or a soft bounce is placed in the send window again. */
+export const RESCHEDULE_IN_WINDOW = 'reschedule-in-window';
 /** After a soft bounce, the next step waits at least this long. */
 export const SOFT_BOUNCE_RETRY_MS = 24 * 3600 * 1000;

@@ -31,7 +31,7 @@ async function bundleWith(name: string, change: string) {
     .replace(/from '\.\.\/\.\.\/([^']+)'/g, (_m, p: string) => `from '${path.resolve(here, '../..', p)}'`)
     .replace(/from '\.\.\/([^']+)'/g, (_m, p: string) => `from '${path.resolve(here, '..', p)}'`)
     .replace(/from '\.\/([^']+)'/g, (_m, p: string) => `from '${path.resolve(here, p)}'`)
-    .replace("} from '@temporalio/workflow';", "  patched,\n  sleep,\n} from '@temporalio/workflow';");
+    .replace("} from '@temporalio/workflow';", `${original.includes('  patched,\n') ? '' : '  patched,\n'}  sleep,\n} from '@temporalio/workflow';`);
   const file = path.join(dir, `${name}.ts`);
   writeFileSync(file, source);
   const entry = path.join(dir, `${name}-index.ts`);

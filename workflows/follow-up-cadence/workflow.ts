@@ -1,6 +1,8 @@
 import {
   ParentClosePolicy,
   condition,
+  getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -15,10 +17,15 @@ import { buyerRepliedSignal, cancelSignal, outboundEmailWorkflowId } from '../ou
 import { outboundEmailWorkflow } from '../outbound-email/workflow.ts';
 import {
   DEFAULT_OOO_PAUSE_MS,
+  HARD_BOUNCE_FIX_WAIT_MS,
+  HARD_BOUNCE_WAITS_FOR_FIX,
+  RESCHEDULE_IN_WINDOW,
   SOFT_BOUNCE_RETRY_MS,
+  addressChangedSignal,
   cadenceEventSignal,
   cadenceStatusQuery,
   pauseSignal,
+  reassignedSignal,
   resumeSignal,
   stopSignal,
   taskDoneSignal,
@@ -43,6 +50,10 @@ export async function followUpCadenceWorkflow(input: FollowUpInput): Promise<Fol
   let pauseReason: string | null = null;
   let notBeforeMs = 0;
   let replyToForward: string | null = null;
+  // After a hard bounce (patched path): the suppression and the fix-address task are still to be recorded, and
+  // the cadence waits for a working address.
+  let bounceToRecord = false;
+  let awaitingAddress = false;
   const tasksDone = new Set<string>();
   let runStep = 0;
   const steps: FollowUpResult['steps'] = [];
@@ -72,6 +83,16 @@ export async function followUpCadenceWorkflow(input: FollowUpInput): Promise<Fol
   setHandler(resumeSignal, () => {
     pausedUntilMs = null;
     pauseReason = null;
+    awaitingAddress = false;
+  });
+  setHandler(addressChangedSignal, () => {
+    if (!awaitingAddress) return;
+    awaitingAddress = false;
+    pausedUntilMs = null;
+    pauseReason = null;
+  });
+  setHandler(reassignedSignal, ({ ownerMemberId }) => {
+    upsertSearchAttributes([{ key: Owner, value: ownerMemberId }]);
   });
   setHandler(taskDoneSignal, ({ stepKey }) => void tasksDone.add(stepKey));
   setHandler(cadenceEventSignal, (event) => {
@@ -88,8 +109,18 @@ export async function followUpCadenceWorkflow(input: FollowUpInput): Promise<Fol
       case 'unsubscribed':
         stopped ??= 'unsubscribed';
         break;
+      case 'complaint':
+        stopped ??= 'complaint';
+        break;
       case 'hard_bounce':
-        stopped ??= 'hard_bounce';
+        if (patched(HARD_BOUNCE_WAITS_FOR_FIX)) {
+          bounceToRecord = true;
+          awaitingAddress = true;
+          pausedUntilMs = Date.now() + HARD_BOUNCE_FIX_WAIT_MS;
+          pauseReason = 'hard bounce: a working address for the contact';
+        } else {
+          stopped ??= 'hard_bounce';
+        }
         break;
       case 'soft_bounce':
         notBeforeMs = Math.max(notBeforeMs, Date.now() + SOFT_BOUNCE_RETRY_MS);
@@ -110,18 +141,35 @@ export async function followUpCadenceWorkflow(input: FollowUpInput): Promise<Fol
     { key: Owner, value: plan.ownerMemberId },
   ]);
 
-  /** Waits until `untilMs`, honouring pauses; false when the cadence was stopped meanwhile. */
+  /**
+   * Waits until `untilMs`, honouring pauses; false when the cadence was stopped meanwhile. A touch pushed back
+   * by a pause or a soft bounce is placed in the send window again (never sent at 3 a.m. because a pause ended then).
+   */
   const waitUntil = async (untilMs: number, stepKey: string): Promise<boolean> => {
+    let touchAtMs = untilMs;
     for (;;) {
       if (stopped) return false;
+      if (bounceToRecord) {
+        bounceToRecord = false;
+        await acts.recordHardBounce({ orgId: input.orgId, enrolmentId: input.enrolmentId });
+      }
       if (pausedUntilMs !== null) {
         const until = pausedUntilMs;
         await moveTo('paused', stepKey, until === Number.MAX_SAFE_INTEGER ? null : until, pauseReason);
-        const resumed = await condition(() => stopped !== null || pausedUntilMs !== until, until === Number.MAX_SAFE_INTEGER ? undefined : Math.max(0, until - Date.now()));
-        if (!resumed && pausedUntilMs === until) pausedUntilMs = null; // the return date came
+        const resumed = await condition(() => stopped !== null || pausedUntilMs !== until || bounceToRecord, until === Number.MAX_SAFE_INTEGER ? undefined : Math.max(0, until - Date.now()));
+        if (!resumed && pausedUntilMs === until) {
+          // The return date came; a bounced address that nobody fixed in time ends the cadence.
+          if (awaitingAddress) stopped ??= 'hard_bounce';
+          pausedUntilMs = null;
+        }
+        if (pausedUntilMs === null) notBeforeMs = Math.max(notBeforeMs, Date.now());
         continue;
       }
-      const target = Math.max(untilMs, notBeforeMs);
+      if (notBeforeMs > touchAtMs && patched(RESCHEDULE_IN_WINDOW)) {
+        touchAtMs = (await computeNextTouch({ orgId: input.orgId, enrolmentId: input.enrolmentId, stepKey, afterMs: notBeforeMs, withoutDelay: true })).atMs;
+        continue;
+      }
+      const target = Math.max(touchAtMs, notBeforeMs);
       if (Date.now() >= target) return true;
       await moveTo('waiting', stepKey, target, 'the next touch: the step\'s delay, inside the recipient\'s send window');
       await condition(() => stopped !== null || pausedUntilMs !== null || notBeforeMs > target, target - Date.now());
@@ -177,7 +225,17 @@ export async function followUpCadenceWorkflow(input: FollowUpInput): Promise<Fol
   }
 
   const reason: string | null = stopped;
-  await acts.endEnrolment({ orgId: input.orgId, enrolmentId: input.enrolmentId, outcome: reason ? 'stopped' : 'completed', reason, hardBounce: reason === 'hard_bounce' });
+  if (bounceToRecord) await acts.recordHardBounce({ orgId: input.orgId, enrolmentId: input.enrolmentId });
+  const ended = await acts.endEnrolment({ orgId: input.orgId, enrolmentId: input.enrolmentId, outcome: reason ? 'stopped' : 'completed', reason, hardBounce: reason === 'hard_bounce' });
+  // An unsubscribe or complaint ends the person's other cadences; a reply may end colleagues' at the same account.
+  // (Histories from before endEnrolment returned this list replay with none.)
+  for (const other of ended?.alsoStop ?? []) {
+    try {
+      await getExternalWorkflowHandle(other.workflowId).signal(stopSignal, { reason: other.reason });
+    } catch {
+      // That cadence ended meanwhile: nothing to stop.
+    }
+  }
   await moveTo(reason ? 'stopped' : 'completed', null, null, null);
   return { outcome: reason ? 'stopped' : 'completed', reason, steps };
 }

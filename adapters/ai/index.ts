@@ -1,0 +1,50 @@
+// Picks the email drafter by configuration and fails loudly on anything it cannot use.
+import { ConfigurationError } from '../../domain/errors.ts';
+import { createOfflineDrafter } from './offline.ts';
+import { createOpenAiDrafter } from './openai.ts';
+import type { EmailDrafter } from './port.ts';
+
+export type { DraftContext, DraftedEmail, EmailDrafter, EmailText, PersonaliseRequest, RegenerateRequest } from './port.ts';
+
+export interface EmailDrafterConfig {
+  /** CLOSELOOP_AI_PROVIDER: 'offline' (the embedded default: the template as written, no AI) or 'openai'. */
+  provider: string;
+  /** OPENAI_API_KEY. */
+  openaiApiKey?: string;
+  /** OPENAI_MODEL; gpt-4.1-mini when unset. */
+  openaiModel?: string;
+  /** OPENAI_BASE_URL: another OpenAI-compatible API (a local fake in tests), including its /v1. */
+  openaiBaseUrl?: string;
+}
+
+export function createEmailDrafter(config: EmailDrafterConfig): EmailDrafter {
+  switch (config.provider) {
+    case 'offline':
+      return createOfflineDrafter();
+    case 'openai': {
+      if (!config.openaiApiKey?.trim()) {
+        throw new ConfigurationError('CLOSELOOP_AI_PROVIDER=openai needs OPENAI_API_KEY, which is not set');
+      }
+      return createOpenAiDrafter({
+        apiKey: config.openaiApiKey,
+        ...(config.openaiModel?.trim() ? { model: config.openaiModel.trim() } : {}),
+        ...(config.openaiBaseUrl?.trim() ? { baseUrl: checkBaseUrl(config.openaiBaseUrl) } : {}),
+      });
+    }
+    default:
+      throw new ConfigurationError(`CLOSELOOP_AI_PROVIDER must be "offline" or "openai", got ${JSON.stringify(config.provider)}`);
+  }
+}
+
+function checkBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new ConfigurationError(`OPENAI_BASE_URL must be an http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigurationError(`OPENAI_BASE_URL must be an http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  return value.trim();
+}
