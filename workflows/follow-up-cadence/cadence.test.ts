@@ -218,12 +218,20 @@ describe('follow-up cadence', () => {
     expect(result.steps.find((s) => s.stepKey === 'bump')!.atMs).toBeGreaterThanOrEqual(returnsAtMs);
   });
 
-  it('a template variable without a value holds the step for review instead of sending a placeholder', async () => {
+  it('a template variable without a value holds the step for review instead of sending a placeholder; resumed, the step is drafted again', async () => {
     const { handle, contact, orgId } = await enrol({ firstName: null });
     const held = await waitFor(handle, (s) => s.step === 'paused');
     expect(held.waitingOn).toContain('contact.firstName');
     expect(held.lastOutcome).toMatchObject({ stepKey: 'intro', outcome: 'held_for_review' });
     expect(await db.asService((tx) => tx`select count(*)::int as n from public.outbound_messages where org_id = ${orgId} and contact_id = ${contact.id}`)).toEqual([{ n: 0 }]);
-    await handle.terminate('test done');
+    expect(await db.asService((tx) => tx`select kind from public.tasks where org_id = ${orgId} and contact_id = ${contact.id}`)).toEqual([{ kind: 'review' }]);
+    // The rep completes the contact and resumes: the same step is drafted again, with the name.
+    await db.asService((tx) => tx`update public.contacts set first_name = 'Jonas' where id = ${contact.id}`);
+    await handle.signal(resumeSignal);
+    const result = await handle.result();
+    expect(result.steps.map((s) => [s.stepKey, s.outcome])).toEqual([['intro', 'sent'], ['bump', 'sent'], ['call', 'task_expired']]);
+    const [intro] = await db.asService((tx) => tx<{ subject: string }[]>`select subject from public.outbound_messages where org_id = ${orgId} and contact_id = ${contact.id} and step_key = 'intro'`);
+    expect(intro!.subject).toBe('Hello Jonas');
+    expect(await db.asService((tx) => tx`select count(*)::int as n from public.tasks where org_id = ${orgId} and contact_id = ${contact.id} and kind = 'review'`)).toEqual([{ n: 1 }]);
   });
 });

@@ -61,5 +61,7 @@ export const HARD_BOUNCE_FIX_WAIT_MS = 14 * 24 * 3600 * 1000;
 export const HARD_BOUNCE_WAITS_FOR_FIX = 'hard-bounce-waits-for-fix';
 /** Patch id: a touch pushed back by a pause or a soft bounce is placed in the send window again. */
 export const RESCHEDULE_IN_WINDOW = 'reschedule-in-window';
+/** Patch id: a step held for review is drafted again once the rep resumes (it used to be skipped). */
+export const RETRY_HELD_STEP = 'retry-held-step';
 /** After a soft bounce, the next step waits at least this long. */
 export const SOFT_BOUNCE_RETRY_MS = 24 * 3600 * 1000;

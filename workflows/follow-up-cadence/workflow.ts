@@ -20,6 +20,7 @@ import {
   HARD_BOUNCE_FIX_WAIT_MS,
   HARD_BOUNCE_WAITS_FOR_FIX,
   RESCHEDULE_IN_WINDOW,
+  RETRY_HELD_STEP,
   SOFT_BOUNCE_RETRY_MS,
   addressChangedSignal,
   cadenceEventSignal,
@@ -185,7 +186,16 @@ export async function followUpCadenceWorkflow(input: FollowUpInput): Promise<Fol
     let outcome: { outcome: string; reasons: string[] };
     if (step.kind === 'auto_email' || step.kind === 'manual_email') {
       await moveTo('drafting', step.key, null, null);
-      const draft = await acts.draftCadenceEmail({ orgId: input.orgId, enrolmentId: input.enrolmentId, stepKey: step.key });
+      let draft = await acts.draftCadenceEmail({ orgId: input.orgId, enrolmentId: input.enrolmentId, stepKey: step.key });
+      // A step held for review waits for the rep (resume, after completing the contact) and is drafted again.
+      while (!draft.ok && patched(RETRY_HELD_STEP)) {
+        status = { ...status, lastOutcome: { stepKey: step.key, outcome: 'held_for_review', reasons: draft.missing.map((m) => `missing:${m}`) } };
+        pausedUntilMs = Number.MAX_SAFE_INTEGER;
+        pauseReason = `review: the template needs ${draft.missing.join(', ')}`;
+        if (!(await waitUntil(Date.now(), step.key))) break;
+        await moveTo('drafting', step.key, null, null);
+        draft = await acts.draftCadenceEmail({ orgId: input.orgId, enrolmentId: input.enrolmentId, stepKey: step.key });
+      }
       if (!draft.ok) {
         outcome = { outcome: 'held_for_review', reasons: draft.missing.map((m) => `missing:${m}`) };
         pausedUntilMs = Number.MAX_SAFE_INTEGER;
