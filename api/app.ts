@@ -13,6 +13,7 @@ import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { organisationRoutes } from './routes/organisation.ts';
 import { outboundRoutes } from './routes/outbound.ts';
 import { cadenceRoutes } from './routes/cadences.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { salesObjectRoutes } from './routes/sales-objects.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
@@ -29,6 +30,8 @@ export interface AppDeps {
   /** Where processes started by the API run (temporal.config.ts). */
   taskQueue?: string;
   links: LinkSigner;
+  /** Called after a webhook delivery is stored (tests and benchmarks wake an in-process dispatcher with it). */
+  onWebhookReceived?: () => void;
 }
 
 export interface RouteEntry {
@@ -87,5 +90,6 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(suppressionRoutes);
   await app.register(outboundRoutes, { temporal: deps.temporal, links: deps.links });
   await app.register(cadenceRoutes, { temporal: deps.temporal, taskQueue: deps.taskQueue ?? 'closeloop-processes' });
+  await app.register(webhookRoutes, { onReceived: deps.onWebhookReceived });
   return app;
 }

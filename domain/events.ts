@@ -97,6 +97,9 @@ export const eventKinds = [
   'process.started',
   'process.step_changed',
   'process.ended',
+  'email.status_changed',
+  'reply.received',
+  'meeting.booked',
 ] as const;
 export const eventKindSchema = z.enum(eventKinds);
 export type EventKind = z.infer<typeof eventKindSchema>;
@@ -150,6 +153,29 @@ export const domainEventSchema = z.discriminatedUnion('kind', [
     }),
   ),
   event('process.ended', processSubject, z.strictObject({ workflowId, outcome: eventTokenSchema })),
+  // From the webhook inbox (#7): what the email provider reported about one of our emails.
+  event(
+    'email.status_changed',
+    objectSubject('contact'),
+    z.strictObject({
+      messageId: id,
+      status: z.enum(['delivered', 'bounced', 'complained', 'opened', 'clicked']),
+      bounceType: z.enum(['hard', 'soft']).nullable(),
+      inboxId: id,
+    }),
+  ),
+  // An inbound email from a contact, as the reply classifier read it; its text is an activity, not an event.
+  event(
+    'reply.received',
+    objectSubject('contact'),
+    z.strictObject({
+      classification: z.enum(['reply', 'out_of_office', 'auto_reply', 'bounce', 'unsubscribe_request']),
+      returnsAt: timestamp.nullable(),
+      activityId: id,
+      inboxId: id,
+    }),
+  ),
+  event('meeting.booked', objectSubject('contact'), z.strictObject({ startsAt: timestamp, activityId: id, inboxId: id })),
 ]);
 export type DomainEvent = z.infer<typeof domainEventSchema>;
 export type DomainEventOf<K extends EventKind> = Extract<DomainEvent, { kind: K }>;
@@ -294,5 +320,29 @@ export const examples: { readonly [K in EventKind]: DomainEventOf<K> } = {
     kind: 'process.ended',
     subject: { type: 'process', id: workflowExampleId },
     data: { workflowId: workflowExampleId, outcome: 'replied' },
+  },
+  'email.status_changed': {
+    ...base(15, '2025-03-05T09:01:00.000Z'),
+    source: 'webhook',
+    actor: { type: 'system', id: 'resend' },
+    kind: 'email.status_changed',
+    subject: { type: 'contact', id: ids.contact },
+    data: { messageId: ids.activity, status: 'bounced', bounceType: 'hard', inboxId: ids.task },
+  },
+  'reply.received': {
+    ...base(16, '2025-03-06T14:20:00.000Z'),
+    source: 'webhook',
+    actor: { type: 'system', id: 'closeloop-hook' },
+    kind: 'reply.received',
+    subject: { type: 'contact', id: ids.contact },
+    data: { classification: 'out_of_office', returnsAt: '2025-03-17T09:00:00.000Z', activityId: ids.activity, inboxId: ids.task },
+  },
+  'meeting.booked': {
+    ...base(17, '2025-03-07T11:00:00.000Z'),
+    source: 'webhook',
+    actor: { type: 'system', id: 'closeloop-hook' },
+    kind: 'meeting.booked',
+    subject: { type: 'contact', id: ids.contact },
+    data: { startsAt: '2025-03-12T15:00:00.000Z', activityId: ids.activity, inboxId: ids.task },
   },
 };

@@ -26,6 +26,7 @@ export const resourceSchema = z.enum([
   'audit_log',
   'process_runs',
   'webhook_inbox',
+  'webhook_secrets',
   'invitations',
   'mailboxes',
   'outbound_messages',
@@ -82,6 +83,8 @@ const admin: Grants = {
   // Lifting a suppression means contacting someone who opted out or bounced: admins only.
   suppressions: ['read', 'create', 'delete'],
   webhook_inbox: ['read', 'update'],
+  // Inbound webhook signing secrets: shown once when created, never read back.
+  webhook_secrets: ['read', 'create'],
 };
 
 export const rolePermissions: Record<MemberRole, Grants> = { rep, manager, admin };

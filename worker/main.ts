@@ -1,6 +1,7 @@
 // The worker process: composition root of adapters, activities and workflows. Several can serve one task queue.
 import os from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { z } from 'zod';
 import { createActivities } from '../activities/index.ts';
@@ -11,6 +12,7 @@ import { createLinkSigner } from '../adapters/links/unsubscribe.ts';
 import { connectionOptions, definedEnv, loadTemporalConfig } from '../temporal.config.ts';
 import { dataDir } from '../infra/paths.ts';
 import { bundleWorkflows, createWorker } from './create-worker.ts';
+import { createInboxDispatcher } from './inbox-dispatcher.ts';
 
 const env = z
   .object({
@@ -26,6 +28,8 @@ const env = z
     CLOSELOOP_EMAIL_PROVIDER: z.string().default('outbox'),
     RESEND_API_KEY: z.string().optional(),
     RESEND_BASE_URL: z.string().url().optional(),
+    // The webhook inbox dispatcher runs in every worker process unless turned off (several cooperate by leases).
+    CLOSELOOP_INBOX_DISPATCHER: z.enum(['on', 'off']).default('on'),
     CLOSELOOP_AI_PROVIDER: z.string().default('offline'),
     OPENAI_API_KEY: z.string().optional(),
     OPENAI_MODEL: z.string().optional(),
@@ -70,11 +74,20 @@ const worker = await createWorker({
   workflowBundle,
 });
 
+// The dispatcher signals processes through a client connection of its own.
+const clientConnection = await Connection.connect(connectionOptions(temporalConfig, env.TEMPORAL_ADDRESS));
+const dispatcher = env.CLOSELOOP_INBOX_DISPATCHER === 'on'
+  ? createInboxDispatcher({ db: adapters.db, temporal: new Client({ connection: clientConnection, namespace: temporalConfig.namespace }), logger: Runtime.instance().logger })
+  : null;
+dispatcher?.start();
+
 Runtime.instance().logger.info('Worker ready', { identity, taskQueue: temporalConfig.taskQueue, namespace: temporalConfig.namespace });
 try {
   // Resolves after SIGINT/SIGTERM once in-flight tasks are done (or the grace time ran out).
   await worker.run();
 } finally {
+  await dispatcher?.stop();
+  await clientConnection.close();
   await connection.close();
   await adapters.close();
 }

@@ -46,6 +46,7 @@ const keyOf: Record<string, { column: string; updatable: string }> = {
   audit_log: { column: 'id', updatable: 'reason' },
   process_runs: { column: 'workflow_id', updatable: 'step' },
   webhook_inbox: { column: 'id', updatable: 'status' },
+  webhook_secrets: { column: 'id', updatable: 'expires_at' },
   invitations: { column: 'id', updatable: 'revoked_at' },
   mailboxes: { column: 'id', updatable: 'paused' },
   outbound_messages: { column: 'id', updatable: 'status' },

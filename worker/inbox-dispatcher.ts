@@ -1,0 +1,271 @@
+// The dispatcher: turns stored webhook deliveries into typed events (event log), their database effects (ledger
+// states, suppressions, activities) and messages to running processes, exactly once in effect.
+//
+// Why it holds: a row is claimed with a lease; its database effects are idempotent (keyed by the inbox row: event
+// ids derived from it, activities found by it, states that only move forward); the messages carry the row's id as
+// their event id, and the cadence ignores an event id it has seen (Temporal does not dedupe signals). So a
+// dispatcher that dies after messaging but before marking the row leaves a row whose lease runs out; the next
+// dispatcher does it all again and nothing happens twice. Temporal being down is a transient failure: the row
+// waits with backoff and is processed when it is back. A delivery that cannot be processed (its shape, or no
+// contact to match) is parked with the reason until an admin replays it (`POST /v1/webhook-inbox/:id/replay`).
+import { createHash } from 'node:crypto';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Tx } from '../adapters/db/client.ts';
+import { eventLogRepository } from '../adapters/db/event-log-repository.ts';
+import type { Database } from '../adapters/db/session.ts';
+import { suppressionsRepository } from '../adapters/db/suppressions-repository.ts';
+import { webhookInboxRepository, type InboxRow } from '../adapters/db/webhook-inbox-repository.ts';
+import { ValidationError } from '../domain/errors.ts';
+import type { DomainEvent } from '../domain/events.ts';
+import { inboundProviderSchema, interpretDelivery, type InboundEvent } from '../domain/inbound-events.ts';
+import { classifyReply } from '../domain/reply-classification.ts';
+import { cadenceEventSignal, type CadenceEvent } from '../workflows/follow-up-cadence/messages.ts';
+
+export interface DispatcherLogger {
+  info(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+}
+
+export interface InboxDispatcherOptions {
+  db: Database;
+  temporal: Client;
+  logger: DispatcherLogger;
+  pollMs?: number;
+  /** How long a claimed row is this dispatcher's; after that another may take it. */
+  leaseMs?: number;
+  batchSize?: number;
+  /** Test seam: runs after a row's messages were sent and before the row is marked processed. */
+  afterMessages?: (row: InboxRow) => Promise<void>;
+}
+
+/** Waits between attempts of a delivery that failed for a passing reason: 1 s, 2 s, 4 s … at most a minute. */
+export const retryDelayMs = (attempts: number) => Math.min(60_000, 1000 * 2 ** Math.max(0, attempts - 1));
+
+/** Parks the row: a retry cannot help until someone fixes the cause. */
+class ParkError extends Error {
+  override readonly name = 'ParkError';
+}
+
+type Message = { workflowId: string; event: CadenceEvent };
+type Plan = { outcome: string; messages: Message[] };
+
+/** A stable uuid for the n-th event a delivery produces, so a second pass inserts nothing new. */
+function derivedId(rowId: string, n: number): string {
+  const hex = createHash('sha256').update(`${rowId}:${n}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+async function appendOnce(tx: Tx, event: DomainEvent) {
+  const [exists] = await tx`select 1 from public.event_log where id = ${event.id}`;
+  if (!exists) await eventLogRepository.append(tx, event);
+}
+
+const envelope = (row: InboxRow, n: number, occurredAtMs: number) => ({
+  id: derivedId(row.id, n),
+  orgId: row.orgId,
+  version: 1 as const,
+  occurredAt: new Date(Number.isFinite(occurredAtMs) ? occurredAtMs : Date.parse(row.receivedAt)).toISOString(),
+  source: 'webhook' as const,
+  actor: { type: 'system' as const, id: row.provider === 'resend' ? 'resend' : 'closeloop-hook' },
+  correlationId: null,
+  causationId: null,
+});
+
+async function activeCadences(tx: Tx, orgId: string, contactId: string): Promise<string[]> {
+  const rows = await tx<{ workflowId: string }[]>`select workflow_id from public.enrolments where org_id = ${orgId} and contact_id = ${contactId} and status = 'active' order by started_at`;
+  return rows.map((r) => r.workflowId);
+}
+
+async function contactByAddress(tx: Tx, orgId: string, address: string) {
+  const [contact] = await tx<{ id: string; accountId: string | null; timeZone: string | null }[]>`
+    select id, account_id, time_zone from public.contacts where org_id = ${orgId} and emails @> ${[address.trim().toLowerCase()]}::text[] and erased_at is null
+    order by created_at limit 1`;
+  return contact;
+}
+
+/** The activity a delivery adds, once: found again by the inbox row it came from. */
+async function activityOnce(tx: Tx, row: InboxRow, activity: Record<string, unknown>): Promise<string> {
+  const ref = `inbox:${row.id}`;
+  const [existing] = await tx<{ id: string }[]>`select id from public.activities where org_id = ${row.orgId} and provider_message_id = ${ref}`;
+  if (existing) return existing.id;
+  const [created] = await tx<{ id: string }[]>`insert into public.activities ${tx({ ...activity, orgId: row.orgId, providerMessageId: ref })} returning id`;
+  return created!.id;
+}
+
+async function plan(tx: Tx, row: InboxRow, event: InboundEvent): Promise<Plan> {
+  const eventId = `inbox:${row.id}`;
+  const to = (workflowIds: string[], cadenceEvent: CadenceEvent): Message[] => workflowIds.map((workflowId) => ({ workflowId, event: cadenceEvent }));
+
+  if (event.kind === 'ignored') return { outcome: `ignored: ${event.reason}`, messages: [] };
+
+  if (event.kind === 'email_status') {
+    const [sent] = await tx<{ messageId: string; contactId: string; toAddress: string; processWorkflowId: string; state: string }[]>`
+      select m.id as message_id, m.contact_id, m.to_address, m.process_workflow_id, l.state from public.send_ledger l
+      join public.outbound_messages m on m.org_id = l.org_id and m.id = l.message_id
+      where l.org_id = ${row.orgId} and l.provider = 'resend' and l.provider_message_id = ${event.providerMessageId}`;
+    // The Resend account may send for other systems too: an email that is not ours is not news.
+    if (!sent) return { outcome: 'ignored: not an email Closeloop sent', messages: [] };
+    if (event.rfcMessageId) await tx`update public.send_ledger set rfc_message_id = ${event.rfcMessageId} where org_id = ${row.orgId} and provider_message_id = ${event.providerMessageId} and rfc_message_id is null`;
+    // States move forward only: a late "delivered" does not undo a bounce or a complaint.
+    if (event.status === 'delivered') await tx`update public.send_ledger set state = 'delivered' where org_id = ${row.orgId} and provider_message_id = ${event.providerMessageId} and state = 'accepted'`;
+    if (event.status === 'bounced' || event.status === 'complained') {
+      await tx`update public.send_ledger set state = ${event.status} where org_id = ${row.orgId} and provider_message_id = ${event.providerMessageId} and state in ('accepted', 'delivered')`;
+    }
+    await appendOnce(tx, { ...envelope(row, 0, event.occurredAtMs), kind: 'email.status_changed', subject: { type: 'contact', id: sent.contactId }, data: { messageId: sent.messageId, status: event.status, bounceType: event.bounceType, inboxId: row.id } });
+    let messages: Message[] = [];
+    if (event.status === 'bounced' && event.bounceType === 'hard') {
+      await suppressionsRepository.suppress(tx, row.orgId, sent.toAddress, 'bounced', 'resend');
+      messages = to(await activeCadences(tx, row.orgId, sent.contactId), { eventId, kind: 'hard_bounce' });
+    } else if (event.status === 'bounced') {
+      // A soft bounce concerns the process that sent it: its next step waits a day.
+      const cadences = await activeCadences(tx, row.orgId, sent.contactId);
+      messages = to(cadences.filter((id) => id === sent.processWorkflowId), { eventId, kind: 'soft_bounce' });
+    } else if (event.status === 'complained') {
+      await suppressionsRepository.suppress(tx, row.orgId, sent.toAddress, 'complained', 'resend');
+      messages = to(await activeCadences(tx, row.orgId, sent.contactId), { eventId, kind: 'complaint' });
+    }
+    return { outcome: `email ${event.status}${event.bounceType ? ` (${event.bounceType})` : ''}: ${messages.length} process message(s)`, messages };
+  }
+
+  if (event.kind === 'reply_received') {
+    const contact = await contactByAddress(tx, row.orgId, event.message.from);
+    if (!contact) throw new ParkError('no contact has the sender\'s address: add the address to the right contact, then replay this delivery');
+    const classification = classifyReply({ ...event.message, timeZone: event.message.timeZone ?? contact.timeZone });
+    const activityId = await activityOnce(tx, row, {
+      kind: 'email', direction: 'inbound', occurredAt: new Date(event.occurredAtMs).toISOString(), subject: event.message.subject.slice(0, 1000) || null,
+      body: event.message.text, contactId: contact.id, accountId: contact.accountId,
+    });
+    const returnsAtMs = classification.kind === 'out_of_office' ? classification.returnsAtMs : null;
+    await appendOnce(tx, { ...envelope(row, 0, event.occurredAtMs), kind: 'reply.received', subject: { type: 'contact', id: contact.id }, data: { classification: classification.kind, returnsAt: returnsAtMs === null ? null : new Date(returnsAtMs).toISOString(), activityId, inboxId: row.id } });
+    const cadences = await activeCadences(tx, row.orgId, contact.id);
+    let cadenceEvent: CadenceEvent | null = null;
+    switch (classification.kind) {
+      case 'reply':
+        cadenceEvent = { eventId, kind: 'reply' };
+        break;
+      case 'out_of_office':
+        cadenceEvent = { eventId, kind: 'out_of_office', returnsAtMs };
+        break;
+      case 'bounce':
+        if (classification.bounceType === 'hard') await suppressionsRepository.suppress(tx, row.orgId, event.message.from, 'bounced', 'inbound-hook');
+        cadenceEvent = { eventId, kind: classification.bounceType === 'hard' ? 'hard_bounce' : 'soft_bounce' };
+        break;
+      case 'unsubscribe_request':
+        cadenceEvent = { eventId, kind: 'unsubscribed' };
+        break;
+      case 'auto_reply':
+        break; // an automatic answer is not the buyer engaging: the cadence goes on
+    }
+    const messages = cadenceEvent ? to(cadences, cadenceEvent) : [];
+    return { outcome: `reply classified ${classification.kind}: ${messages.length} process message(s)`, messages };
+  }
+
+  const contact = await contactByAddress(tx, row.orgId, event.attendeeEmail);
+  if (!contact) throw new ParkError('no contact has the attendee\'s address: add the address to the right contact, then replay this delivery');
+  const endsAtMs = event.endsAtMs && event.endsAtMs > event.startsAtMs ? event.endsAtMs : event.startsAtMs + 30 * 60_000;
+  const activityId = await activityOnce(tx, row, {
+    kind: 'meeting', direction: 'inbound', occurredAt: new Date(event.occurredAtMs).toISOString(), subject: event.title, contactId: contact.id, accountId: contact.accountId,
+    meetingStartAt: new Date(event.startsAtMs).toISOString(), meetingEndAt: new Date(endsAtMs).toISOString(), meetingStatus: 'scheduled',
+  });
+  await appendOnce(tx, { ...envelope(row, 0, event.occurredAtMs), kind: 'meeting.booked', subject: { type: 'contact', id: contact.id }, data: { startsAt: new Date(event.startsAtMs).toISOString(), activityId, inboxId: row.id } });
+  const messages = to(await activeCadences(tx, row.orgId, contact.id), { eventId, kind: 'meeting_booked' });
+  return { outcome: `meeting booked: ${messages.length} process message(s)`, messages };
+}
+
+export function createInboxDispatcher(options: InboxDispatcherOptions) {
+  const { db, temporal, logger } = options;
+  const pollMs = options.pollMs ?? 1000;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const batchSize = options.batchSize ?? 20;
+  let running = false;
+  let loop: Promise<void> | null = null;
+  let wake: (() => void) | null = null;
+
+  async function handle(row: InboxRow): Promise<'processed' | 'parked'> {
+    let result: Plan;
+    try {
+      const provider = inboundProviderSchema.parse(row.provider);
+      let body: unknown;
+      try {
+        body = JSON.parse(row.body);
+      } catch {
+        throw new ParkError('the stored body is not JSON');
+      }
+      const event = interpretDelivery(provider, body, Date.parse(row.receivedAt));
+      result = await db.asService((tx) => plan(tx, row, event));
+    } catch (err) {
+      if (err instanceof ParkError || err instanceof ValidationError || (err instanceof Error && err.name === 'ZodError')) {
+        await db.asService((tx) => webhookInboxRepository.park(tx, row.id, err.message));
+        logger.warn('Webhook delivery parked', { deliveryId: row.id, provider: row.provider, reason: err.message });
+        return 'parked';
+      }
+      throw err;
+    }
+    for (const message of result.messages) {
+      try {
+        await temporal.workflow.getHandle(message.workflowId).signal(cadenceEventSignal, message.event);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) continue; // that process ended meanwhile: nothing left to tell
+        throw err;
+      }
+    }
+    await options.afterMessages?.(row);
+    await db.asService((tx) => webhookInboxRepository.markProcessed(tx, row.id, result.outcome));
+    return 'processed';
+  }
+
+  /** Claims and handles one batch of due deliveries. */
+  async function runOnce(): Promise<{ processed: number; parked: number; retried: number }> {
+    const rows = await db.asService((tx) => webhookInboxRepository.claim(tx, batchSize, leaseMs));
+    const counts = { processed: 0, parked: 0, retried: 0 };
+    for (const row of rows) {
+      try {
+        counts[await handle(row)] += 1;
+      } catch (err) {
+        const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        await db.asService((tx) => webhookInboxRepository.retryLater(tx, row.id, error, retryDelayMs(row.attempts)));
+        logger.warn('Webhook delivery will be retried', { deliveryId: row.id, attempts: row.attempts, error });
+        counts.retried += 1;
+      }
+    }
+    return counts;
+  }
+
+  return {
+    runOnce,
+    /** Polls until stopped; `wake()` skips the rest of a wait. */
+    start() {
+      if (running) return;
+      running = true;
+      loop = (async () => {
+        while (running) {
+          let busy = false;
+          try {
+            const counts = await runOnce();
+            busy = counts.processed + counts.parked + counts.retried === batchSize;
+          } catch (err) {
+            logger.warn('Webhook dispatcher pass failed', { error: err instanceof Error ? err.message : String(err) });
+          }
+          if (!busy && running) await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, pollMs);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = null;
+        }
+      })();
+    },
+    wake() {
+      wake?.();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+    },
+  };
+}
+
+export type InboxDispatcher = ReturnType<typeof createInboxDispatcher>;
