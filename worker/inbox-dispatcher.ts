@@ -184,7 +184,9 @@ export function createInboxDispatcher(options: InboxDispatcherOptions) {
   async function handle(row: InboxRow): Promise<'processed' | 'parked'> {
     let result: Plan;
     try {
-      const provider = inboundProviderSchema.parse(row.provider);
+      const known = inboundProviderSchema.safeParse(row.provider);
+      if (!known.success) throw new ParkError(`unknown provider ${JSON.stringify(row.provider)}`);
+      const provider = known.data;
       let body: unknown;
       try {
         body = JSON.parse(row.body);
@@ -194,7 +196,7 @@ export function createInboxDispatcher(options: InboxDispatcherOptions) {
       const event = interpretDelivery(provider, body, Date.parse(row.receivedAt));
       result = await db.asService((tx) => plan(tx, row, event));
     } catch (err) {
-      if (err instanceof ParkError || err instanceof ValidationError || (err instanceof Error && err.name === 'ZodError')) {
+      if (err instanceof ParkError || err instanceof ValidationError) {
         await db.asService((tx) => webhookInboxRepository.park(tx, row.id, err.message));
         logger.warn('Webhook delivery parked', { deliveryId: row.id, provider: row.provider, reason: err.message });
         return 'parked';

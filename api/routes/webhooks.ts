@@ -116,7 +116,7 @@ export async function webhookRoutes(app: FastifyInstance, options: { onReceived?
 
   r.post('/v1/webhook-inbox/:id/replay', {
     config: { permission: ['webhook_inbox', 'update'] },
-    schema: { tags: ['Webhooks'], summary: 'Process a parked delivery again (after the cause is fixed)', params: z.object({ id: z.uuid() }), body: z.strictObject({}).optional(), response: { 200: z.object({ replayed: z.literal(true) }), ...errors } },
+    schema: { tags: ['Webhooks'], summary: 'Process a parked delivery again (after the cause is fixed)', params: z.object({ id: z.uuid() }), body: z.strictObject({}).nullish(), response: { 200: z.object({ replayed: z.literal(true) }), ...errors } },
   }, async (request) => {
     const [row] = await request.withDb((tx) => tx<{ status: string }[]>`select status from public.webhook_inbox where id = ${request.params.id}`);
     if (!row) throw new HttpProblem(404, 'not-found', `No delivery ${request.params.id}`);
