@@ -28,7 +28,7 @@ export class DevStack {
     readonly outputFile: string,
   ) {}
 
-  static async start(dataDir: string, ports: StackPorts, run: string): Promise<DevStack> {
+  static async start(dataDir: string, ports: StackPorts, run: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<DevStack> {
     const outputFile = path.join(dataDir, `launcher-${run}.log`);
     const launcher = spawnManaged({
       name: 'launcher',
@@ -44,6 +44,7 @@ export class DevStack {
         API_PORT: String(ports.api),
         DATABASE_URL: '',
         TEMPORAL_ADDRESS: '',
+        ...extraEnv,
       },
       logFile: outputFile,
     });
