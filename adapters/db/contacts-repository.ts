@@ -39,6 +39,11 @@ export const contactsRepository = {
   /** Privacy erasure (app.erase_contact): personal data cleared, addresses kept only as suppression hashes. */
   async erase(tx: Tx, orgId: string, contactId: string, actor: { type: string; id: string | null }, reason: string): Promise<ErasureReport> {
     try {
+      // Raw webhook deliveries (a reply's text, a bounce) are stored verbatim: any that mention one of the person's
+      // addresses lose their body and headers too (the row stays, so the provider's event id still dedupes).
+      await tx`update public.webhook_inbox w set body = '{"erased":true}', headers = '{}'::jsonb
+        from (select emails from public.contacts where org_id = ${orgId} and id = ${contactId}) c
+        where w.org_id = ${orgId} and exists (select 1 from unnest(c.emails) e where position(lower(e) in lower(w.body)) > 0)`;
       const [row] = await tx<{ report: ErasureReport }[]>`
         select app.erase_contact(${orgId}, ${contactId}, ${actor.type}, ${actor.id}, ${reason}) as report`;
       return row!.report;

@@ -40,6 +40,7 @@ beforeAll(async () => {
     const [mailbox] = await tx`insert into public.mailboxes ${tx({ orgId: org.orgId, memberId: org.members.rep, fromAddress: `rep@${org.orgId.slice(0, 8)}.example`, fromName: 'Rep' })} returning id`;
     await tx`insert into public.outbound_messages ${tx({ orgId: org.orgId, mailboxId: mailbox!.id, contactId: contact.id, toAddress: email, subject: 'For Priyanka', bodyText: 'Hi Priyanka Ramanathan', origin: 'template', requiresApproval: true, processWorkflowId: 'p:1', stepKey: 's1', businessKey: `p:1:s1:${contact.id}` })}`;
     await tx`insert into public.outbox ${tx({ orgId: org.orgId, idempotencyKey: `p:1:s1:${contact.id}`, fromHeader: 'Rep <rep@x.example>', toAddress: email, subject: 'For Priyanka', bodyText: 'Hi Priyanka Ramanathan', rfcMessageId: '<x@outbox.closeloop.invalid>' })}`;
+    await tx`insert into public.webhook_inbox ${tx({ orgId: org.orgId, provider: 'closeloop', eventId: `reply-${contact.id}`, body: JSON.stringify({ type: 'reply.received', data: { from: email.toUpperCase(), text: 'Thanks, Priyanka' } }) })}`;
     await tx`insert into public.audit_log ${tx({ orgId: org.orgId, actorType: 'member', actorId: org.members.rep, action: 'contact.update', subjectType: 'contact', subjectId: contact.id, before: tx.json({ title: 'Head of Sales' }), after: tx.json({ title: 'VP Sales', firstName: 'Priyanka' }) })}`;
   });
   worker = await Worker.create({
@@ -78,8 +79,9 @@ describe('contact erasure', () => {
                (select json_agg(s) from public.suppressions s where s.org_id = ${org.orgId}) as suppressions,
                (select json_agg(t) from public.tasks t where t.org_id = ${org.orgId}) as tasks,
                (select json_agg(m) from public.outbound_messages m where m.org_id = ${org.orgId}) as outbound,
-               (select json_agg(o) from public.outbox o where o.org_id = ${org.orgId}) as outbox`);
-      for (const personal of [contact.email, contact.firstName, contact.lastName, '+4915112345678', 'webinar form']) expect(dump).not.toContain(personal);
+               (select json_agg(o) from public.outbox o where o.org_id = ${org.orgId}) as outbox,
+               (select json_agg(w) from public.webhook_inbox w where w.org_id = ${org.orgId}) as inbox`);
+      for (const personal of [contact.email, contact.email.toUpperCase(), contact.firstName, contact.lastName, '+4915112345678', 'webinar form']) expect(dump).not.toContain(personal);
       const events = await eventLogRepository.forSubject(tx, org.orgId, 'contact', contact.id);
       expect(events.map((e) => e.kind)).toEqual(['contact.erased']);
     });
