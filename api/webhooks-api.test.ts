@@ -86,6 +86,15 @@ describe('receiving webhooks', () => {
     expect(await inboxCount()).toBe(before);
   });
 
+  it('a body over 1 MiB gets 413 and is not stored', async () => {
+    const before = await inboxCount();
+    const big = closeloopHookDelivery(hookSecret, { ...reply(), data: { from: 'buyer@customer.example', text: 'x'.repeat(1024 * 1024) } });
+    const res = await post(hookUrl(), big);
+    expect(res.statusCode).toBe(413);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(await inboxCount()).toBe(before);
+  });
+
   it('no 5xx under a mixed load of valid, duplicate and invalid deliveries; each valid one stored once', async () => {
     const before = await inboxCount();
     const valid = Array.from({ length: 60 }, () => closeloopHookDelivery(hookSecret, reply()));
