@@ -47,6 +47,21 @@ async function load(tx: Tx, orgId: string, messageId: string): Promise<OutboundC
   return context;
 }
 
+/**
+ * A provider's delivery outcome: the ledger moves forward (a late "delivered" never undoes a bounce), and a bounce
+ * or complaint re-evaluates the mailbox breaker, which pauses the mailbox when its rate is too high. Used by the
+ * activity and by the webhook dispatcher (worker/inbox-dispatcher.ts).
+ */
+export async function applyDeliveryOutcome(tx: Tx, input: { orgId: string; providerMessageId: string; state: 'delivered' | 'bounced' | 'complained' }) {
+  const mailboxId = await outboundRepository.recordDelivery(tx, input.orgId, input.providerMessageId, input.state);
+  if (!mailboxId || input.state === 'delivered') return { paused: false as const };
+  const windowDays = Math.max(...breakerRules.map((r) => r.windowDays));
+  const verdict = breakerVerdict(await outboundRepository.mailboxHealth(tx, input.orgId, mailboxId, windowDays));
+  if (!verdict.trip) return { paused: false as const };
+  await outboundRepository.pauseMailbox(tx, input.orgId, mailboxId, verdict.rule.reason);
+  return { paused: true as const, reason: verdict.rule.reason };
+}
+
 const statusOf: Record<OutboundOutcome, string> = {
   sent: 'sent',
   rejected: 'rejected',
@@ -346,15 +361,7 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
 
     /** A delivery outcome from the provider: the ledger moves on, and the mailbox breaker is evaluated. */
     async recordDeliveryEvent(input: { orgId: string; providerMessageId: string; state: 'delivered' | 'bounced' | 'complained' }) {
-      return db.asService(async (tx) => {
-        const mailboxId = await outboundRepository.recordDelivery(tx, input.orgId, input.providerMessageId, input.state);
-        if (!mailboxId || input.state === 'delivered') return { paused: false as const };
-        const windowDays = Math.max(...breakerRules.map((r) => r.windowDays));
-        const verdict = breakerVerdict(await outboundRepository.mailboxHealth(tx, input.orgId, mailboxId, windowDays));
-        if (!verdict.trip) return { paused: false as const };
-        await outboundRepository.pauseMailbox(tx, input.orgId, mailboxId, verdict.rule.reason);
-        return { paused: true as const, reason: verdict.rule.reason };
-      });
+      return db.asService((tx) => applyDeliveryOutcome(tx, input));
     },
 
     async markOutbound(input: { orgId: string; messageId: string; outcome: OutboundOutcome; reasons: string[] }) {

@@ -36,6 +36,11 @@ export class AiRefusedError extends Error {
   override readonly name = 'AiRefusedError';
 }
 
+/** A connected mailbox lost its authorisation (token revoked or expired for good): the rep must reconnect. */
+export class MailboxDisconnectedError extends Error {
+  override readonly name = 'MailboxDisconnectedError';
+}
+
 /** Failure types that Temporal must not retry: the same attempt would fail the same way. */
 export const NON_RETRYABLE_ERROR_TYPES = [
   ValidationError.name,
@@ -45,4 +50,5 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   ProviderRejectedError.name,
   StaleReservationError.name,
   AiRefusedError.name,
+  MailboxDisconnectedError.name,
 ] as const;

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Tx } from '../adapters/db/client.ts';
 import { eventLogRepository } from '../adapters/db/event-log-repository.ts';
+import { applyDeliveryOutcome } from '../activities/outbound.ts';
 import type { Database } from '../adapters/db/session.ts';
 import { suppressionsRepository } from '../adapters/db/suppressions-repository.ts';
 import { webhookInboxRepository, type InboxRow } from '../adapters/db/webhook-inbox-repository.ts';
@@ -106,10 +107,11 @@ async function plan(tx: Tx, row: InboxRow, event: InboundEvent): Promise<Plan> {
     // The Resend account may send for other systems too: an email that is not ours is not news.
     if (!sent) return { outcome: 'ignored: not an email Closeloop sent', messages: [] };
     if (event.rfcMessageId) await tx`update public.send_ledger set rfc_message_id = ${event.rfcMessageId} where org_id = ${row.orgId} and provider_message_id = ${event.providerMessageId} and rfc_message_id is null`;
-    // States move forward only: a late "delivered" does not undo a bounce or a complaint.
-    if (event.status === 'delivered') await tx`update public.send_ledger set state = 'delivered' where org_id = ${row.orgId} and provider_message_id = ${event.providerMessageId} and state = 'accepted'`;
-    if (event.status === 'bounced' || event.status === 'complained') {
-      await tx`update public.send_ledger set state = ${event.status} where org_id = ${row.orgId} and provider_message_id = ${event.providerMessageId} and state in ('accepted', 'delivered')`;
+    // The ledger moves forward only, and bounces and complaints feed the mailbox's breaker (it may pause the mailbox).
+    let breaker = '';
+    if (event.status === 'delivered' || event.status === 'bounced' || event.status === 'complained') {
+      const outcome = await applyDeliveryOutcome(tx, { orgId: row.orgId, providerMessageId: event.providerMessageId, state: event.status });
+      if (outcome.paused) breaker = `; mailbox paused: ${outcome.reason}`;
     }
     await appendOnce(tx, { ...envelope(row, 0, event.occurredAtMs), kind: 'email.status_changed', subject: { type: 'contact', id: sent.contactId }, data: { messageId: sent.messageId, status: event.status, bounceType: event.bounceType, inboxId: row.id } });
     let messages: Message[] = [];
@@ -124,7 +126,7 @@ async function plan(tx: Tx, row: InboxRow, event: InboundEvent): Promise<Plan> {
       await suppressionsRepository.suppress(tx, row.orgId, sent.toAddress, 'complained', 'resend');
       messages = to(await activeCadences(tx, row.orgId, sent.contactId), { eventId, kind: 'complaint' });
     }
-    return { outcome: `email ${event.status}${event.bounceType ? ` (${event.bounceType})` : ''}: ${messages.length} process message(s)`, messages };
+    return { outcome: `email ${event.status}${event.bounceType ? ` (${event.bounceType})` : ''}: ${messages.length} process message(s)${breaker}`, messages };
   }
 
   if (event.kind === 'reply_received') {
