@@ -27,6 +27,7 @@ export const resourceSchema = z.enum([
   'process_runs',
   'webhook_inbox',
   'webhook_secrets',
+  'mailbox_connections',
   'invitations',
   'mailboxes',
   'outbound_messages',
@@ -61,6 +62,7 @@ const rep: Grants = {
   draft_revisions: ['read'],
   playbooks: ['read'],
   enrolments: ['read', 'create'],
+  mailbox_connections: ['read'],
 };
 
 const manager: Grants = {

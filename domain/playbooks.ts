@@ -60,6 +60,8 @@ export const playbookDefinitionSchema = z
     reenrolCooldownDays: z.int().min(0).max(365).default(30),
     /** A reply from anyone at the account stops the cadences of their colleagues too. */
     stopColleaguesOnReply: z.boolean().default(false),
+    /** Send assist: approved emails go into the owner's connected Gmail drafts (in the thread) instead of being sent. */
+    sendAssist: z.boolean().default(false),
   })
   .superRefine((definition, ctx) => {
     const seen = new Set<string>();

@@ -47,6 +47,7 @@ const keyOf: Record<string, { column: string; updatable: string }> = {
   process_runs: { column: 'workflow_id', updatable: 'step' },
   webhook_inbox: { column: 'id', updatable: 'status' },
   webhook_secrets: { column: 'id', updatable: 'expires_at' },
+  mailbox_connections: { column: 'id', updatable: 'status' },
   invitations: { column: 'id', updatable: 'revoked_at' },
   mailboxes: { column: 'id', updatable: 'paused' },
   outbound_messages: { column: 'id', updatable: 'status' },

@@ -43,6 +43,7 @@ const playbook: PlaybookDefinition = {
   allowConcurrentEnrolments: false,
   reenrolCooldownDays: 30,
   stopColleaguesOnReply: false,
+  sendAssist: false,
 };
 
 beforeAll(async () => {

@@ -30,6 +30,7 @@ const playbook: PlaybookDefinition = {
   allowConcurrentEnrolments: false,
   reenrolCooldownDays: 30,
   stopColleaguesOnReply: false,
+  sendAssist: false,
 };
 
 // Countries to look in for a public holiday on a weekday in the cadence's weeks, with a zone of theirs.

@@ -37,6 +37,7 @@ const playbook = (name: string, secondStepHours: number | null): PlaybookDefinit
   allowConcurrentEnrolments: false,
   reenrolCooldownDays: 30,
   stopColleaguesOnReply: false,
+  sendAssist: false,
 });
 
 describe('cadence search attributes (dev server)', () => {
