@@ -1,11 +1,14 @@
 // createActivities(deps): the worker passes real adapters, tests pass fakes. Workflows import only the type.
 import type { EmailDrafter } from '../adapters/ai/port.ts';
+import type { GmailConnector } from '../adapters/gmail/port.ts';
+import type { TokenCipher } from '../adapters/secrets/token-cipher.ts';
 import type { Database } from '../adapters/db/session.ts';
 import type { EmailSender } from '../adapters/email/port.ts';
 import type { LinkSigner } from '../adapters/links/unsubscribe.ts';
 import type { SystemRepository } from '../adapters/db/system-repository.ts';
 import { createCadenceActivities } from './cadence.ts';
 import { createContactErasureActivities } from './contact-erasure.ts';
+import { createMailboxActivities } from './mailbox.ts';
 import { createOutboundActivities, type OutboundHooks } from './outbound.ts';
 import { createStackCheckActivities } from './stack-check.ts';
 
@@ -17,8 +20,17 @@ export interface ActivityDeps {
   drafter: EmailDrafter;
   links: LinkSigner;
   outboundHooks?: OutboundHooks;
+  /** Gmail (mailbox sync, send assist); null or absent when not configured (the embedded default). */
+  gmail?: GmailDeps | null;
   /** The identity of the worker process running these activities (shown in histories and heartbeats). */
   workerIdentity: string;
+}
+
+export interface GmailDeps {
+  connector: GmailConnector;
+  cipher: TokenCipher;
+  /** The Pub/Sub topic for users.watch; null: mailboxes are polled. */
+  pushTopic: string | null;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -27,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createContactErasureActivities(deps),
     ...createOutboundActivities(deps),
     ...createCadenceActivities(deps),
+    ...createMailboxActivities(deps),
   };
 }
 

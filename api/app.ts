@@ -14,6 +14,7 @@ import { organisationRoutes } from './routes/organisation.ts';
 import { outboundRoutes } from './routes/outbound.ts';
 import { cadenceRoutes } from './routes/cadences.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { mailboxRoutes, type GmailApiConfig } from './routes/mailboxes.ts';
 import { salesObjectRoutes } from './routes/sales-objects.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
@@ -32,6 +33,8 @@ export interface AppDeps {
   links: LinkSigner;
   /** Called after a webhook delivery is stored (tests and benchmarks wake an in-process dispatcher with it). */
   onWebhookReceived?: () => void;
+  /** Gmail connections and push; null or absent when not configured. */
+  gmail?: GmailApiConfig | null;
 }
 
 export interface RouteEntry {
@@ -91,5 +94,6 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(outboundRoutes, { temporal: deps.temporal, links: deps.links });
   await app.register(cadenceRoutes, { temporal: deps.temporal, taskQueue: deps.taskQueue ?? 'closeloop-processes' });
   await app.register(webhookRoutes, { onReceived: deps.onWebhookReceived });
+  await app.register(mailboxRoutes, { gmail: deps.gmail ?? null, temporal: deps.temporal, taskQueue: deps.taskQueue ?? 'closeloop-processes' });
   return app;
 }

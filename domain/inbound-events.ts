@@ -7,7 +7,7 @@ import { ValidationError } from './errors.ts';
 import { emailSchema, timeZoneSchema } from './objects.ts';
 import type { InboundMessage } from './reply-classification.ts';
 
-export const inboundProviderSchema = z.enum(['resend', 'closeloop']);
+export const inboundProviderSchema = z.enum(['resend', 'closeloop', 'gmail', 'gmail-push']);
 export type InboundProvider = z.infer<typeof inboundProviderSchema>;
 
 const timestamp = z.iso.datetime({ offset: true });
@@ -55,6 +55,28 @@ const resendEmailData = z.looseObject({
 const resendEventSchema = z.looseObject({ type: z.string().min(1).max(100), created_at: timestamp, data: z.looseObject({}) });
 const resendBounceSchema = z.looseObject({ bounce: z.looseObject({ type: z.string().min(1), subType: z.string().optional(), message: z.string().optional() }) });
 
+// Stored by the mailbox sync (#8) for a Gmail message it matched to a contact: the parsed message, not the raw one.
+export const gmailMessageDeliverySchema = z.strictObject({
+  type: z.literal('gmail.message'),
+  connectionId: z.uuid(),
+  contactId: z.uuid(),
+  gmailMessageId: z.string().min(1).max(200),
+  threadId: z.string().min(1).max(200),
+  message: z.object({
+    headers: z.record(z.string(), z.string()),
+    subject: z.string(),
+    text: z.string(),
+    from: z.string(),
+    receivedAtMs: z.number().int(),
+    timeZone: timeZoneSchema.nullable(),
+  }),
+  failedRecipients: z.array(z.object({ address: z.string(), status: z.string().nullable() })).default([]),
+});
+export type GmailMessageDelivery = z.infer<typeof gmailMessageDeliverySchema>;
+
+// A verified Pub/Sub push, stored per organisation whose connected mailbox it names.
+export const gmailPushDeliverySchema = z.strictObject({ type: z.literal('gmail.push'), emailAddress: emailSchema, historyId: z.string().regex(/^\d+$/) });
+
 export type InboundEvent =
   | {
       kind: 'email_status';
@@ -65,7 +87,16 @@ export type InboundEvent =
       rfcMessageId: string | null;
       occurredAtMs: number;
     }
-  | { kind: 'reply_received'; message: InboundMessage; occurredAtMs: number }
+  | {
+      kind: 'reply_received';
+      message: InboundMessage;
+      occurredAtMs: number;
+      /** Set when the sender was matched already (Gmail: by thread or In-Reply-To, e.g. a colleague's reply). */
+      contactId?: string;
+      /** A delivery status notification's failed recipients (Gmail): makes it a bounce, hard for 5.x.x. */
+      failedRecipients?: Array<{ address: string; status: string | null }>;
+    }
+  | { kind: 'mailbox_changed'; emailAddress: string; historyId: string }
   | { kind: 'meeting_booked'; attendeeEmail: string; startsAtMs: number; endsAtMs: number | null; title: string | null; occurredAtMs: number }
   | { kind: 'ignored'; reason: string };
 
@@ -81,6 +112,17 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const result = schema.safeParse(body);
   if (!result.success) throw new ValidationError(`Invalid ${what}:\n${z.prettifyError(result.error)}`);
   return result.data;
+}
+
+/**
+ * What Gmail adds to the reply classifier: a delivery status notification names its failed recipients with a status
+ * code, and 5.x.x is permanent (hard), 4.x.x transient (soft). Without one, the classifier decides.
+ */
+export function deliveryStatusBounce(failed: Array<{ status: string | null }>): { bounceType: 'hard' | 'soft'; evidence: string } | null {
+  if (failed.length === 0) return null;
+  const hard = failed.find((f) => f.status?.trim().startsWith('5'));
+  const status = (hard ?? failed[0]!).status ?? 'unknown';
+  return { bounceType: hard || !failed.some((f) => f.status?.trim().startsWith('4')) ? 'hard' : 'soft', evidence: `Status: ${status}` };
 }
 
 /** Resend's bounce types (from SES): Permanent is a hard bounce; Transient and Undetermined may pass later. */
@@ -105,6 +147,14 @@ export function interpretDelivery(provider: InboundProvider, body: unknown, rece
       rfcMessageId: data.message_id?.trim() || null,
       occurredAtMs: Date.parse(event.created_at),
     };
+  }
+  if (provider === 'gmail') {
+    const delivery = parse(gmailMessageDeliverySchema, body, 'Gmail message');
+    return { kind: 'reply_received', message: delivery.message, occurredAtMs: delivery.message.receivedAtMs, contactId: delivery.contactId, failedRecipients: delivery.failedRecipients };
+  }
+  if (provider === 'gmail-push') {
+    const push = parse(gmailPushDeliverySchema, body, 'Gmail push');
+    return { kind: 'mailbox_changed', emailAddress: push.emailAddress.toLowerCase(), historyId: push.historyId };
   }
   const hook = parse(closeloopHookSchema, body, 'Closeloop hook');
   if (hook.type === 'reply.received') {

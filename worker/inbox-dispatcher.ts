@@ -18,9 +18,10 @@ import { suppressionsRepository } from '../adapters/db/suppressions-repository.t
 import { webhookInboxRepository, type InboxRow } from '../adapters/db/webhook-inbox-repository.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { DomainEvent } from '../domain/events.ts';
-import { inboundProviderSchema, interpretDelivery, type InboundEvent } from '../domain/inbound-events.ts';
-import { classifyReply } from '../domain/reply-classification.ts';
+import { deliveryStatusBounce, inboundProviderSchema, interpretDelivery, type InboundEvent } from '../domain/inbound-events.ts';
+import { classifyReply, type ReplyClassification } from '../domain/reply-classification.ts';
 import { cadenceEventSignal, type CadenceEvent } from '../workflows/follow-up-cadence/messages.ts';
+import { historyChangedSignal, mailboxSyncWorkflowId, type MailboxSyncInput } from '../workflows/mailbox-sync/messages.ts';
 
 export interface DispatcherLogger {
   info(message: string, meta?: Record<string, unknown>): void;
@@ -35,6 +36,8 @@ export interface InboxDispatcherOptions {
   /** How long a claimed row is this dispatcher's; after that another may take it. */
   leaseMs?: number;
   batchSize?: number;
+  /** Where a mailbox sync workflow starts when a push finds none running. */
+  taskQueue?: string;
   /** Test seam: runs after a row's messages were sent and before the row is marked processed. */
   afterMessages?: (row: InboxRow) => Promise<void>;
 }
@@ -47,7 +50,10 @@ class ParkError extends Error {
   override readonly name = 'ParkError';
 }
 
-type Message = { workflowId: string; event: CadenceEvent };
+type Message =
+  | { workflowId: string; event: CadenceEvent }
+  /** Wake (or start) a mailbox's sync workflow: signal-with-start, so a mailbox whose workflow ended starts again. */
+  | { workflowId: string; mailbox: MailboxSyncInput; historyId: string };
 type Plan = { outcome: string; messages: Message[] };
 
 /** A stable uuid for the n-th event a delivery produces, so a second pass inserts nothing new. */
@@ -129,10 +135,21 @@ async function plan(tx: Tx, row: InboxRow, event: InboundEvent): Promise<Plan> {
     return { outcome: `email ${event.status}${event.bounceType ? ` (${event.bounceType})` : ''}: ${messages.length} process message(s)${breaker}`, messages };
   }
 
+  if (event.kind === 'mailbox_changed') {
+    const connections = await tx<{ id: string }[]>`select id from public.mailbox_connections where org_id = ${row.orgId} and email_address = ${event.emailAddress} and status = 'connected'`;
+    if (connections.length === 0) return { outcome: 'ignored: no connected mailbox with that address', messages: [] };
+    const messages = connections.map((c) => ({ workflowId: mailboxSyncWorkflowId(row.orgId, c.id), mailbox: { orgId: row.orgId, connectionId: c.id }, historyId: event.historyId }));
+    return { outcome: `mailbox changed up to history ${event.historyId}`, messages };
+  }
+
   if (event.kind === 'reply_received') {
-    const contact = await contactByAddress(tx, row.orgId, event.message.from);
+    const contact = event.contactId
+      ? (await tx<{ id: string; accountId: string | null; timeZone: string | null }[]>`select id, account_id, time_zone from public.contacts where org_id = ${row.orgId} and id = ${event.contactId} and erased_at is null`)[0]
+      : await contactByAddress(tx, row.orgId, event.message.from);
     if (!contact) throw new ParkError('no contact has the sender\'s address: add the address to the right contact, then replay this delivery');
-    const classification = classifyReply({ ...event.message, timeZone: event.message.timeZone ?? contact.timeZone });
+    // A delivery status notification (Gmail) says more than the text: its failed recipients and their status codes.
+    const dsn = deliveryStatusBounce(event.failedRecipients ?? []);
+    const classification: ReplyClassification = dsn ? { kind: 'bounce', ...dsn } : classifyReply({ ...event.message, timeZone: event.message.timeZone ?? contact.timeZone });
     const activityId = await activityOnce(tx, row, {
       kind: 'email', direction: 'inbound', occurredAt: new Date(event.occurredAtMs).toISOString(), subject: event.message.subject.slice(0, 1000) || null,
       body: event.message.text, contactId: contact.id, accountId: contact.accountId,
@@ -149,7 +166,10 @@ async function plan(tx: Tx, row: InboxRow, event: InboundEvent): Promise<Plan> {
         cadenceEvent = { eventId, kind: 'out_of_office', returnsAtMs };
         break;
       case 'bounce':
-        if (classification.bounceType === 'hard') await suppressionsRepository.suppress(tx, row.orgId, event.message.from, 'bounced', 'inbound-hook');
+        if (classification.bounceType === 'hard') {
+          const failed = (event.failedRecipients ?? []).map((f) => f.address);
+          for (const address of failed.length > 0 ? failed : [event.message.from]) await suppressionsRepository.suppress(tx, row.orgId, address, 'bounced', row.provider === 'gmail' ? 'gmail' : 'inbound-hook');
+        }
         cadenceEvent = { eventId, kind: classification.bounceType === 'hard' ? 'hard_bounce' : 'soft_bounce' };
         break;
       case 'unsubscribe_request':
@@ -179,6 +199,7 @@ export function createInboxDispatcher(options: InboxDispatcherOptions) {
   const pollMs = options.pollMs ?? 1000;
   const leaseMs = options.leaseMs ?? 30_000;
   const batchSize = options.batchSize ?? 20;
+  const taskQueue = options.taskQueue ?? 'closeloop-processes';
   let running = false;
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
@@ -207,7 +228,13 @@ export function createInboxDispatcher(options: InboxDispatcherOptions) {
     }
     for (const message of result.messages) {
       try {
-        await temporal.workflow.getHandle(message.workflowId).signal(cadenceEventSignal, message.event);
+        if ('mailbox' in message) {
+          await temporal.workflow.signalWithStart('mailboxSyncWorkflow', {
+            workflowId: message.workflowId, taskQueue, args: [message.mailbox], signal: historyChangedSignal, signalArgs: [{ historyId: message.historyId }],
+          });
+        } else {
+          await temporal.workflow.getHandle(message.workflowId).signal(cadenceEventSignal, message.event);
+        }
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) continue; // that process ended meanwhile: nothing left to tell
         throw err;

@@ -129,6 +129,7 @@ describe('the webhook inbox while Temporal is down', () => {
       console.log(`Temporal dev server log (${dir}):\n${tail(path.join(dir, 'temporal.log'), 40)}`);
       console.log(`Dispatcher log:\n${dispatcherLog.map((l) => `${l.level} ${l.message} ${JSON.stringify(l.meta ?? {})}`).join('\n')}`);
     });
+    const T0 = Date.now(); const mark = (l: string) => console.log(`TIMING ${l} ${Date.now() - T0}ms`);
     const database = db!;
     const api = app!;
     const temporal = new Client({ connection: apiConnection! });
@@ -175,6 +176,7 @@ describe('the webhook inbox while Temporal is down', () => {
       expect(status).toMatchObject<Partial<CadenceStatus>>({ step: 'waiting', stepKey: 'bump' });
     }
 
+    mark('idle');
     // Temporal goes away. The worker keeps polling (and logging that it cannot reach the server).
     await server!.stop();
     server = undefined;
@@ -208,7 +210,9 @@ describe('the webhook inbox while Temporal is down', () => {
       },
     });
     // The seeded organisation's placeholder delivery (provider 'test') is parked on the way; it is not ours.
+    mark('before down pass');
     const whileDown = await dispatcher.runOnce();
+    mark('after down pass');
     expect(whileDown).toMatchObject({ processed: 0, retried: 3 });
     for (const row of await inbox()) {
       expect(row.status).toBe('received');
@@ -221,6 +225,7 @@ describe('the webhook inbox while Temporal is down', () => {
 
     // Temporal comes back on the same port and SQLite file: the cadences are still there.
     server = await startServer();
+    mark('restarted');
     const totals = { processed: 0, parked: 0, retried: 0 };
     await until('every delivery processed', async () => {
       const counts = await dispatcher.runOnce(); // claims only rows whose backoff has passed
@@ -229,6 +234,7 @@ describe('the webhook inbox while Temporal is down', () => {
       totals.retried += counts.retried;
       return (await inbox()).every((r) => r.status === 'processed') ? true : undefined;
     }, 180_000);
+    mark(`processed ${JSON.stringify(totals)} ${JSON.stringify(dispatcherLog.slice(-5))}`);
     // The same worker, still running, did the cadences' work after the restart.
     expect([workerFailure, worker!.getState()]).toEqual([undefined, 'RUNNING']);
     expect(totals).toMatchObject({ processed: 3, parked: 0 });

@@ -3,3 +3,4 @@ export { stackCheckWorkflow } from './stack-check/workflow.ts';
 export { contactErasureWorkflow } from './contact-erasure/workflow.ts';
 export { outboundEmailWorkflow } from './outbound-email/workflow.ts';
 export { followUpCadenceWorkflow } from './follow-up-cadence/workflow.ts';
+export { mailboxSyncWorkflow } from './mailbox-sync/workflow.ts';
