@@ -141,6 +141,8 @@ export function createCadenceActivities(deps: Pick<ActivityDeps, 'db' | 'drafter
           bodyText: drafted.body,
           origin: drafted.origin,
           draftedBy: drafted.label,
+          // Send assist: the approved email goes into the owner's Gmail drafts instead of out through the provider.
+          delivery: context.playbook.sendAssist ? 'gmail_draft' : 'send',
           processWorkflowId: context.enrolment.workflowId,
           stepKey: step.key,
           businessKey,

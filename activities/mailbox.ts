@@ -39,7 +39,12 @@ async function matchContact(tx: Tx, orgId: string, message: MailboxMessage): Pro
   return null;
 }
 
-export function createMailboxActivities(deps: Pick<ActivityDeps, 'db' | 'gmail'>) {
+/**
+ * Opening a connected mailbox: a Gmail client with a current access token (refreshed when due); a dead grant marks
+ * the connection "needs reconnect" and throws MailboxDisconnectedError (non-retryable). Shared by the sync and by
+ * send assist (activities/outbound.ts).
+ */
+export function mailboxAccess(deps: Pick<ActivityDeps, 'db' | 'gmail'>) {
   const { db } = deps;
   const gmail = () => {
     if (!deps.gmail) throw new ConfigurationError('Gmail is not configured: set GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, GOOGLE_REDIRECT_URI and CLOSELOOP_TOKEN_KEY');
@@ -86,6 +91,13 @@ export function createMailboxActivities(deps: Pick<ActivityDeps, 'db' | 'gmail'>
       throw err;
     }
   }
+
+  return { gmail, open, withMailbox };
+}
+
+export function createMailboxActivities(deps: Pick<ActivityDeps, 'db' | 'gmail'>) {
+  const { db } = deps;
+  const { gmail, withMailbox } = mailboxAccess(deps);
 
   return {
     async loadMailboxConnection(input: { orgId: string; connectionId: string }) {

@@ -13,6 +13,8 @@ import { AiRefusedError, NotFoundError, StaleReservationError } from '../domain/
 import { sendVerdict, type BlockReason } from '../domain/send-guard.ts';
 import type { OutboundOutcome } from '../workflows/outbound-email/messages.ts';
 import { draftContext } from './drafting.ts';
+import { mailboxAccess } from './mailbox.ts';
+import { mailboxConnectionsRepository } from '../adapters/db/mailbox-connections-repository.ts';
 import type { ActivityDeps } from './index.ts';
 
 /** A reservation older than this may have outlived the provider's idempotency window: a human decides. */
@@ -73,7 +75,7 @@ const statusOf: Record<OutboundOutcome, string> = {
   'needs-attention': 'needs_attention',
 };
 
-export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email' | 'links' | 'drafter'> & { outboundHooks?: OutboundHooks }) {
+export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email' | 'links' | 'drafter' | 'gmail'> & { outboundHooks?: OutboundHooks }) {
   const { db, email, links, drafter } = deps;
   return {
     async prepareOutbound(input: { orgId: string; messageId: string; nowMs: number }) {
@@ -83,8 +85,9 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
         origin: context.message.origin,
         usesBuyerContent: context.message.usesBuyerContent,
       });
-      // The sending domain must be verified at the provider before this mailbox may send; re-checked daily.
-      const stale = !context.mailbox.domainCheckedAt || input.nowMs - Date.parse(context.mailbox.domainCheckedAt) > DOMAIN_RECHECK_MS;
+      // The sending domain must be verified at the provider before this mailbox may send; re-checked daily. Send
+      // assist does not use the provider: the rep sends the draft from Gmail.
+      const stale = context.message.delivery === 'send' && (!context.mailbox.domainCheckedAt || input.nowMs - Date.parse(context.mailbox.domainCheckedAt) > DOMAIN_RECHECK_MS);
       const domainStatus = stale ? await email.domainStatus(context.mailbox.sendingDomain) : null;
       await db.asService(async (tx) => {
         await outboundRepository.setRequiresApproval(tx, input.orgId, input.messageId, requirement.required);
@@ -290,6 +293,8 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
         const address = context.message.toAddress;
         const suppressed = address ? await suppressionsRepository.isSuppressed(tx, input.orgId, address) : false;
         const approvalStatus = context.message.requiresApproval ? ((await outboundRepository.latestApprovalStatus(tx, input.orgId, input.messageId)) ?? 'none') : 'none';
+        const assist = context.message.delivery === 'gmail_draft';
+        const connection = assist ? await mailboxConnectionsRepository.connectedForMember(tx, input.orgId, context.mailbox.memberId) : undefined;
         const verdict = sendVerdict({
           suppressed,
           doNotContact: context.contact.doNotContact || !address,
@@ -297,7 +302,8 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
           lawfulBasis: context.contact.lawfulBasis,
           orgPaused: context.organisation.pauseAllSending,
           mailboxPaused: context.mailbox.paused,
-          domainVerified: context.mailbox.domainStatus === 'verified',
+          domainVerified: assist || context.mailbox.domainStatus === 'verified',
+          mailboxConnected: !assist || connection !== undefined,
           approvalRequired: context.message.requiresApproval,
           approvalStatus: approvalStatus as 'approved' | 'pending' | 'rejected' | 'expired' | 'none',
           repliedSinceDraft: await outboundRepository.repliedSince(tx, input.orgId, context.message.contactId, context.message.createdAt),
@@ -319,9 +325,9 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
             return { kind: 'wait', untilMs: fitsAtMs } as const;
           }
         }
-        await outboundRepository.reserve(tx, { orgId: input.orgId, businessKey: key, messageId: input.messageId, mailboxId: context.mailbox.id, provider: email.provider, reservedAt: ledger?.reservedAt ?? iso(input.nowMs) });
+        await outboundRepository.reserve(tx, { orgId: input.orgId, businessKey: key, messageId: input.messageId, mailboxId: context.mailbox.id, provider: assist ? 'gmail_draft' : email.provider, reservedAt: ledger?.reservedAt ?? iso(input.nowMs) });
         await outboundRepository.setMessageStatus(tx, input.orgId, input.messageId, 'sending', null);
-        return { kind: 'send', context } as const;
+        return { kind: 'send', context, connectionId: connection?.id ?? null } as const;
       });
       if (prepared.kind === 'done') return { outcome: 'sent', reasons: [], providerMessageId: prepared.providerMessageId };
       if (prepared.kind === 'stale') throw new StaleReservationError(`send ${prepared.key} was reserved but never confirmed`);
@@ -338,6 +344,27 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
       if (message.threadMessageId) {
         headers['In-Reply-To'] = message.threadMessageId;
         headers.References = message.threadMessageId;
+      }
+      if (message.delivery === 'gmail_draft') {
+        // Send assist: the approved email goes into the owner's Gmail drafts, in this process's Gmail thread.
+        // Drafts have no idempotency key, so a retry first looks for the draft carrying this business key.
+        const { withMailbox } = mailboxAccess(deps);
+        const threadId = await db.asService(async (tx) => {
+          const [row] = await tx<{ providerThreadId: string }[]>`
+            select l.provider_thread_id from public.send_ledger l join public.outbound_messages m on m.org_id = l.org_id and m.id = l.message_id
+            where l.org_id = ${input.orgId} and m.process_workflow_id = ${message.processWorkflowId} and l.provider_thread_id is not null order by l.accepted_at limit 1`;
+          return row?.providerThreadId ?? null;
+        });
+        const draft = await withMailbox(input.orgId, prepared.connectionId!, async (client) =>
+          (await client.findDraft(message.businessKey)) ??
+          client.createDraft({ key: message.businessKey, threadId, from: `${mailbox.fromName} <${mailbox.fromAddress}>`, to: message.toAddress!, subject: message.subject ?? '', text: `${message.bodyText ?? ''}\n\n${footer}`, headers }),
+        );
+        deps.outboundHooks?.afterProviderAccepted?.(message.businessKey);
+        await db.asService(async (tx) => {
+          await outboundRepository.accept(tx, { orgId: input.orgId, businessKey: message.businessKey, providerMessageId: draft.draftId, rfcMessageId: null, providerThreadId: draft.threadId, acceptedAt: iso(input.nowMs) });
+          await outboundRepository.setMessageStatus(tx, input.orgId, input.messageId, 'sent', "in the owner's Gmail drafts (send assist): they send it from Gmail");
+        });
+        return { outcome: 'sent', reasons: [], providerMessageId: draft.draftId };
       }
       const accepted = await email.send({
         orgId: input.orgId,

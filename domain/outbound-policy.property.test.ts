@@ -38,7 +38,7 @@ describe('outbound policy (property)', () => {
         }
         const verdict = sendVerdict({
           suppressed, doNotContact: false, erased: false, lawfulBasis: s.lawfulBasis, orgPaused, mailboxPaused,
-          domainVerified: true, approvalRequired: requirement.required, approvalStatus: approval, repliedSinceDraft: replied,
+          domainVerified: true, mailboxConnected: true, approvalRequired: requirement.required, approvalStatus: approval, repliedSinceDraft: replied,
         });
         if (verdict.send) {
           expect(suppressed || orgPaused || mailboxPaused || replied).toBe(false);

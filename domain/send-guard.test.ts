@@ -10,6 +10,7 @@ const clear: SendGuardInput = {
   orgPaused: false,
   mailboxPaused: false,
   domainVerified: true,
+  mailboxConnected: true,
   approvalRequired: true,
   approvalStatus: 'approved',
   repliedSinceDraft: false,
@@ -23,6 +24,7 @@ const inputArb: fc.Arbitrary<SendGuardInput> = fc.record({
   orgPaused: fc.boolean(),
   mailboxPaused: fc.boolean(),
   domainVerified: fc.boolean(),
+  mailboxConnected: fc.boolean(),
   approvalRequired: fc.boolean(),
   approvalStatus: fc.constantFrom('approved' as const, 'pending' as const, 'rejected' as const, 'expired' as const, 'none' as const),
   repliedSinceDraft: fc.boolean(),
@@ -42,6 +44,7 @@ describe('sendVerdict', () => {
     ['the org paused', { ...clear, orgPaused: true }, ['org_paused']],
     ['the mailbox paused', { ...clear, mailboxPaused: true }, ['mailbox_paused']],
     ['an unverified domain', { ...clear, domainVerified: false }, ['domain_not_verified']],
+    ['send assist without a connected Gmail', { ...clear, mailboxConnected: false }, ['mailbox_not_connected']],
     ['approval pending', { ...clear, approvalStatus: 'pending' }, ['approval_missing']],
     ['approval rejected', { ...clear, approvalStatus: 'rejected' }, ['approval_missing']],
     ['approval expired', { ...clear, approvalStatus: 'expired' }, ['approval_missing']],
@@ -50,7 +53,7 @@ describe('sendVerdict', () => {
     ['both pauses and a reply', { ...clear, mailboxPaused: true, orgPaused: true, repliedSinceDraft: true }, ['org_paused', 'mailbox_paused', 'replied_since_draft']],
     [
       'everything wrong',
-      { suppressed: true, doNotContact: true, erased: true, lawfulBasis: 'none', orgPaused: true, mailboxPaused: true, domainVerified: false, approvalRequired: true, approvalStatus: 'pending', repliedSinceDraft: true },
+      { suppressed: true, doNotContact: true, erased: true, lawfulBasis: 'none', orgPaused: true, mailboxPaused: true, domainVerified: false, mailboxConnected: false, approvalRequired: true, approvalStatus: 'pending', repliedSinceDraft: true },
       [...blockReasons],
     ],
   ] as const)('%s', (_name, input, reasons) => {
@@ -85,6 +88,7 @@ describe('sendVerdict', () => {
             case 'org_paused': return input.orgPaused;
             case 'mailbox_paused': return input.mailboxPaused;
             case 'domain_not_verified': return !input.domainVerified;
+            case 'mailbox_not_connected': return !input.mailboxConnected;
             case 'approval_missing': return input.approvalRequired && input.approvalStatus !== 'approved';
             case 'replied_since_draft': return input.repliedSinceDraft;
           }
@@ -114,6 +118,7 @@ describe('blockReasonText', () => {
       'org_paused',
       'mailbox_paused',
       'domain_not_verified',
+      'mailbox_not_connected',
       'approval_missing',
       'replied_since_draft',
     ]);

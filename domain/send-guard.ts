@@ -18,6 +18,7 @@ export const blockReasonSchema = z.enum([
   'org_paused',
   'mailbox_paused',
   'domain_not_verified',
+  'mailbox_not_connected',
   'approval_missing',
   'replied_since_draft',
 ]);
@@ -32,6 +33,7 @@ export const blockReasonText: Readonly<Record<BlockReason, string>> = {
   org_paused: 'Sending is paused for the whole organisation.',
   mailbox_paused: 'Sending is paused for this mailbox.',
   domain_not_verified: 'The sending domain is not verified with the email provider.',
+  mailbox_not_connected: "Send assist puts this email into the owner's Gmail drafts, and their Gmail is not connected.",
   approval_missing: 'This email needs approval and has not been approved.',
   replied_since_draft: 'The contact replied after this email was drafted, so it may no longer fit.',
 };
@@ -44,6 +46,8 @@ export type SendGuardInput = {
   orgPaused: boolean;
   mailboxPaused: boolean;
   domainVerified: boolean;
+  /** Send assist only: the owner's Gmail is connected (always true for emails sent through the provider). */
+  mailboxConnected: boolean;
   approvalRequired: boolean;
   approvalStatus: ApprovalStatus;
   repliedSinceDraft: boolean;
@@ -59,6 +63,7 @@ const applies: Readonly<Record<BlockReason, (input: SendGuardInput) => boolean>>
   org_paused: (i) => i.orgPaused,
   mailbox_paused: (i) => i.mailboxPaused,
   domain_not_verified: (i) => !i.domainVerified,
+  mailbox_not_connected: (i) => !i.mailboxConnected,
   approval_missing: (i) => i.approvalRequired && i.approvalStatus !== 'approved',
   replied_since_draft: (i) => i.repliedSinceDraft,
 };

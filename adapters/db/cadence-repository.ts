@@ -76,7 +76,7 @@ export const cadenceRepository = {
     return row?.id ?? null;
   },
 
-  async insertDraft(tx: Tx, d: { orgId: string; mailboxId: string; contactId: string; toAddress: string; subject: string; bodyText: string; origin: 'template' | 'ai'; draftedBy: string; processWorkflowId: string; stepKey: string; businessKey: string }) {
+  async insertDraft(tx: Tx, d: { orgId: string; mailboxId: string; contactId: string; toAddress: string; subject: string; bodyText: string; origin: 'template' | 'ai'; draftedBy: string; delivery: 'send' | 'gmail_draft'; processWorkflowId: string; stepKey: string; businessKey: string }) {
     const [existing] = await tx<{ id: string }[]>`select id from public.outbound_messages where org_id = ${d.orgId} and business_key = ${d.businessKey}`;
     if (existing) return existing.id;
     const [row] = await tx<{ id: string }[]>`insert into public.outbound_messages ${tx({ ...d, usesBuyerContent: false, requiresApproval: true })} returning id`;

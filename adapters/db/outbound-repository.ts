@@ -18,6 +18,8 @@ export interface OutboundContext {
     stepKey: string;
     businessKey: string;
     threadMessageId: string | null;
+    /** 'send' through the provider, or 'gmail_draft' (send assist). */
+    delivery: 'send' | 'gmail_draft';
     status: string;
     createdAt: string;
   };
@@ -43,7 +45,7 @@ export const outboundRepository = {
   async context(tx: Tx, orgId: string, messageId: string): Promise<OutboundContext | undefined> {
     const [message] = await tx<OutboundContext['message'][]>`
       select id, org_id, mailbox_id, contact_id, to_address, subject, body_text, origin, uses_buyer_content, requires_approval,
-             process_workflow_id, step_key, business_key, thread_message_id, status, created_at
+             process_workflow_id, step_key, business_key, thread_message_id, delivery, status, created_at
       from public.outbound_messages where org_id = ${orgId} and id = ${messageId}`;
     if (!message) return undefined;
     const [mailbox] = await tx<OutboundContext['mailbox'][]>`
@@ -177,8 +179,8 @@ export const outboundRepository = {
     await tx`update public.send_ledger set state = 'stale', updated_at = now() where org_id = ${orgId} and business_key = ${businessKey} and state = 'reserved'`;
   },
 
-  async accept(tx: Tx, a: { orgId: string; businessKey: string; providerMessageId: string; rfcMessageId: string | null; acceptedAt: string }) {
-    await tx`update public.send_ledger set state = 'accepted', provider_message_id = ${a.providerMessageId}, rfc_message_id = ${a.rfcMessageId},
+  async accept(tx: Tx, a: { orgId: string; businessKey: string; providerMessageId: string; rfcMessageId: string | null; acceptedAt: string; providerThreadId?: string | null }) {
+    await tx`update public.send_ledger set state = 'accepted', provider_message_id = ${a.providerMessageId}, rfc_message_id = ${a.rfcMessageId}, provider_thread_id = ${a.providerThreadId ?? null},
              accepted_at = ${a.acceptedAt}, updated_at = now()
              where org_id = ${a.orgId} and business_key = ${a.businessKey} and state = 'reserved'`;
   },
