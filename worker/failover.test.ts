@@ -31,6 +31,8 @@ function startWorker(identity: string, taskQueue: string): ManagedProcess {
       WORKER_IDENTITY: identity,
       WORKFLOW_BUNDLE_PATH: r.workflowBundle.codePath,
       CLOSELOOP_LINK_SECRET: 'failover-test-link-secret-32-characters',
+      // The test database is shared with other test files, whose webhook deliveries are theirs to dispatch.
+      CLOSELOOP_INBOX_DISPATCHER: 'off',
     },
     logFile: path.join(r.testRunDir, `${taskQueue}-${identity}.log`),
   });

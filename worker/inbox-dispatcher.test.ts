@@ -42,7 +42,7 @@ beforeAll(async () => {
   fake.setDomains(mailboxes.map((m) => ({ name: m.fromAddress.split('@')[1]!, status: 'verified' })));
   app = await testApp({ temporal: env.client, taskQueue });
   worker = await startTestWorker({ env, db, taskQueue, overrides: { email: createResendEmailSender({ apiKey: 're_test_key', baseUrl: fake.url }) } });
-  dispatcher = createInboxDispatcher({ db, temporal: env.client, logger: quiet });
+  dispatcher = createInboxDispatcher({ db, temporal: env.client, logger: quiet, orgIds: [fixture.org.orgId] });
   const admin = { authorization: `Bearer ${await tokenFor(fixture.org.users.admin)}` };
   hookSecret = (await app.inject({ method: 'POST', url: '/v1/webhook-secrets', headers: admin, payload: { source: 'closeloop' } })).json().secret;
   await app.inject({ method: 'POST', url: '/v1/webhook-secrets', headers: admin, payload: { source: 'resend', secret: resendSecret } });
@@ -154,7 +154,7 @@ describe('inbox dispatcher', () => {
     await post('closeloop', closeloopHookDelivery(hookSecret, hook('reply.received', { from: contact.email, subject: 'Re: Hello', text: 'Yes, interested. Send me times.' })));
     // The first dispatcher sends the message and then never gets to mark the row (as if killed there).
     let messaged = false;
-    const dying = createInboxDispatcher({ db, temporal: env.client, logger: quiet, leaseMs: 500, afterMessages: () => { messaged = true; return new Promise<void>(() => {}); } });
+    const dying = createInboxDispatcher({ db, temporal: env.client, logger: quiet, orgIds: [fixture.org.orgId], leaseMs: 500, afterMessages: () => { messaged = true; return new Promise<void>(() => {}); } });
     void dying.runOnce();
     for (let i = 0; i < 400 && !messaged; i++) await delay(25);
     expect(messaged).toBe(true);
@@ -180,7 +180,7 @@ describe('inbox dispatcher', () => {
     await drain();
     const admin = { authorization: `Bearer ${await tokenFor(fixture.org.users.admin)}` };
     const parked = (await app.inject({ url: '/v1/webhook-inbox?status=parked', headers: admin })).json().data as Array<{ id: string; provider: string; statusReason: string }>;
-    expect(parked.filter((p) => p.provider !== 'test').map((p) => [p.provider, p.statusReason.split('\n')[0]]).sort()).toEqual([
+    expect(parked.map((p) => [p.provider, p.statusReason.split('\n')[0]]).sort()).toEqual([
       ['closeloop', "no contact has the attendee's address: add the address to the right contact, then replay this delivery"],
       ['resend', 'Invalid Resend bounce:'],
     ]);

@@ -38,6 +38,10 @@ export interface InboxDispatcherOptions {
   batchSize?: number;
   /** Where a mailbox sync workflow starts when a push finds none running. */
   taskQueue?: string;
+  /** Only these organisations' deliveries (tests that share a database); all when absent. */
+  orgIds?: string[];
+  /** A message to Temporal that takes longer fails this pass (kept well under the lease). */
+  messageDeadlineMs?: number;
   /** Test seam: runs after a row's messages were sent and before the row is marked processed. */
   afterMessages?: (row: InboxRow) => Promise<void>;
 }
@@ -93,10 +97,10 @@ async function contactByAddress(tx: Tx, orgId: string, address: string) {
 /** The activity a delivery adds, once: found again by the inbox row it came from. */
 async function activityOnce(tx: Tx, row: InboxRow, activity: Record<string, unknown>): Promise<string> {
   const ref = `inbox:${row.id}`;
-  const [existing] = await tx<{ id: string }[]>`select id from public.activities where org_id = ${row.orgId} and provider_message_id = ${ref}`;
-  if (existing) return existing.id;
-  const [created] = await tx<{ id: string }[]>`insert into public.activities ${tx({ ...activity, orgId: row.orgId, providerMessageId: ref })} returning id`;
-  return created!.id;
+  await tx`insert into public.activities ${tx({ ...activity, orgId: row.orgId, providerMessageId: ref })}
+    on conflict (org_id, provider_message_id) where provider_message_id like 'inbox:%' do nothing`;
+  const [row2] = await tx<{ id: string }[]>`select id from public.activities where org_id = ${row.orgId} and provider_message_id = ${ref}`;
+  return row2!.id;
 }
 
 async function plan(tx: Tx, row: InboxRow, event: InboundEvent): Promise<Plan> {
@@ -200,6 +204,7 @@ export function createInboxDispatcher(options: InboxDispatcherOptions) {
   const leaseMs = options.leaseMs ?? 30_000;
   const batchSize = options.batchSize ?? 20;
   const taskQueue = options.taskQueue ?? 'closeloop-processes';
+  const messageDeadlineMs = options.messageDeadlineMs ?? Math.min(10_000, leaseMs / 3);
   let running = false;
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
@@ -229,11 +234,12 @@ export function createInboxDispatcher(options: InboxDispatcherOptions) {
     for (const message of result.messages) {
       try {
         if ('mailbox' in message) {
-          await temporal.workflow.signalWithStart('mailboxSyncWorkflow', {
+          await temporal.withDeadline(Date.now() + messageDeadlineMs, () => temporal.workflow.signalWithStart('mailboxSyncWorkflow', {
             workflowId: message.workflowId, taskQueue, args: [message.mailbox], signal: historyChangedSignal, signalArgs: [{ historyId: message.historyId }],
-          });
+          }));
         } else {
-          await temporal.workflow.getHandle(message.workflowId).signal(cadenceEventSignal, message.event);
+          const cadence = temporal.workflow.getHandle(message.workflowId);
+          await temporal.withDeadline(Date.now() + messageDeadlineMs, () => cadence.signal(cadenceEventSignal, message.event));
         }
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) continue; // that process ended meanwhile: nothing left to tell
@@ -247,9 +253,9 @@ export function createInboxDispatcher(options: InboxDispatcherOptions) {
 
   /** Claims and handles one batch of due deliveries. */
   async function runOnce(): Promise<{ processed: number; parked: number; retried: number }> {
-    const rows = await db.asService((tx) => webhookInboxRepository.claim(tx, batchSize, leaseMs));
+    const rows = await db.asService((tx) => webhookInboxRepository.claim(tx, batchSize, leaseMs, options.orgIds));
     const counts = { processed: 0, parked: 0, retried: 0 };
-    for (const row of rows) {
+    for (const [index, row] of rows.entries()) {
       try {
         counts[await handle(row)] += 1;
       } catch (err) {
@@ -257,6 +263,13 @@ export function createInboxDispatcher(options: InboxDispatcherOptions) {
         await db.asService((tx) => webhookInboxRepository.retryLater(tx, row.id, error, retryDelayMs(row.attempts)));
         logger.warn('Webhook delivery will be retried', { deliveryId: row.id, attempts: row.attempts, error });
         counts.retried += 1;
+        // A passing failure (Temporal or the database away) would hit the rest of the batch too: hand them back
+        // now rather than hold their leases through one timeout each.
+        for (const rest of rows.slice(index + 1)) {
+          await db.asService((tx) => webhookInboxRepository.retryLater(tx, rest.id, `not tried: ${error}`, retryDelayMs(rest.attempts)));
+          counts.retried += 1;
+        }
+        break;
       }
     }
     return counts;
