@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createLinkSigner } from '../adapters/links/unsubscribe.ts';
 import { z } from 'zod';
 import { createSql } from '../adapters/db/client.ts';
+import { createGmailSetup, gmailConfigFromEnv } from '../adapters/gmail/index.ts';
 import { createDatabase } from '../adapters/db/session.ts';
 import { connectionOptions, definedEnv, loadTemporalConfig } from '../temporal.config.ts';
 import { buildApp, defaultRateLimit } from './app.ts';
@@ -29,6 +30,7 @@ if (env.CLOSELOOP_DEV_LOGIN === 'true' && !env.SUPABASE_JWT_SECRET) {
   throw new Error('CLOSELOOP_DEV_LOGIN=true needs SUPABASE_JWT_SECRET (the launcher of the embedded default sets both)');
 }
 
+const gmail = createGmailSetup(gmailConfigFromEnv(definedEnv()));
 const temporalConfig = loadTemporalConfig();
 const sql = createSql({ url: env.DATABASE_URL, applicationName: 'closeloop-api', max: 10 });
 // Connection.lazy: the API starts (and /readyz reports) even while Temporal is still coming up.
@@ -47,6 +49,7 @@ const app = await buildApp(
     temporal: new Client({ connection: temporal, namespace: temporalConfig.namespace }),
     taskQueue: temporalConfig.taskQueue,
     links: createLinkSigner({ publicUrl: env.CLOSELOOP_PUBLIC_URL, secret: env.CLOSELOOP_LINK_SECRET }),
+    gmail: gmail && { connector: gmail.connector, cipher: gmail.cipher, push: gmail.push, stateSecret: env.CLOSELOOP_LINK_SECRET },
   },
   { logger: { level: env.LOG_LEVEL } },
 );

@@ -221,7 +221,7 @@ describe('the webhook inbox while Temporal is down', () => {
     // The first delivery's database effects were committed before its signal failed: the second pass must not
     // repeat them (checked below, after the restart).
     const effects = await replyEffects();
-    expect(effects.filter((e) => e.events === 1 && e.activities === 1)).toHaveLength(1);
+    expect(effects.filter((e) => e?.events === 1 && e.activities === 1)).toHaveLength(1);
     expect(workerFailure).toBeUndefined();
 
     // Temporal comes back on the same port and SQLite file: the cadences are still there.

@@ -8,6 +8,7 @@ import { createActivities } from '../activities/index.ts';
 import { createAdapters } from '../adapters/index.ts';
 import { createEmailDrafter } from '../adapters/ai/index.ts';
 import { createEmailSender } from '../adapters/email/index.ts';
+import { createGmailSetup, gmailConfigFromEnv } from '../adapters/gmail/index.ts';
 import { createLinkSigner } from '../adapters/links/unsubscribe.ts';
 import { connectionOptions, definedEnv, loadTemporalConfig } from '../temporal.config.ts';
 import { dataDir } from '../infra/paths.ts';
@@ -42,6 +43,7 @@ const env = z
 Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
 
 const temporalConfig = loadTemporalConfig();
+const gmail = createGmailSetup(gmailConfigFromEnv(definedEnv()));
 const identity = env.WORKER_IDENTITY ?? `worker-${process.pid}@${os.hostname()}`;
 const adapters = createAdapters({
   databaseUrl: env.DATABASE_URL,
@@ -68,6 +70,7 @@ const worker = await createWorker({
     system: adapters.system,
     workerIdentity: identity,
     email: createEmailSender({ provider: env.CLOSELOOP_EMAIL_PROVIDER, resendApiKey: env.RESEND_API_KEY, resendBaseUrl: env.RESEND_BASE_URL, db: adapters.db }),
+    gmail: gmail && { connector: gmail.connector, cipher: gmail.cipher, pushTopic: gmail.pushTopic },
     drafter: createEmailDrafter({ provider: env.CLOSELOOP_AI_PROVIDER, openaiApiKey: env.OPENAI_API_KEY, openaiModel: env.OPENAI_MODEL, openaiBaseUrl: env.OPENAI_BASE_URL }),
     links: createLinkSigner({ publicUrl: env.CLOSELOOP_PUBLIC_URL, secret: env.CLOSELOOP_LINK_SECRET }),
   }),
@@ -77,7 +80,7 @@ const worker = await createWorker({
 // The dispatcher signals processes through a client connection of its own.
 const clientConnection = await Connection.connect(connectionOptions(temporalConfig, env.TEMPORAL_ADDRESS));
 const dispatcher = env.CLOSELOOP_INBOX_DISPATCHER === 'on'
-  ? createInboxDispatcher({ db: adapters.db, temporal: new Client({ connection: clientConnection, namespace: temporalConfig.namespace }), logger: Runtime.instance().logger })
+  ? createInboxDispatcher({ db: adapters.db, temporal: new Client({ connection: clientConnection, namespace: temporalConfig.namespace }), logger: Runtime.instance().logger, taskQueue: temporalConfig.taskQueue })
   : null;
 dispatcher?.start();
 

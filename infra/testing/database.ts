@@ -62,7 +62,7 @@ export async function seedOrganisation(db: Database, name: string): Promise<Seed
     rows.playbooks = await one(tx`insert into public.playbooks ${tx({ orgId, key: 'intro', name: 'Intro' })} returning id`);
     rows.playbook_versions = await one(tx`insert into public.playbook_versions ${tx({ orgId, playbookId: rows.playbooks, version: 1, definition: tx.json({ name: 'Intro', steps: [] }), createdByMemberId: members.manager })} returning id`);
     rows.enrolments = await one(tx`insert into public.enrolments ${tx({ orgId, contactId: rows.contacts, playbookVersionId: rows.playbook_versions, ownerMemberId: members.rep, mailboxId: rows.mailboxes, workflowId: `follow-up:${orgId}:${rows.contacts}:intro` })} returning id`);
-    rows.mailbox_connections = await one(tx`insert into public.mailbox_connections ${tx({ orgId, memberId: members.rep, emailAddress: `rep@${orgId}.example` })} returning id`);
+    rows.mailbox_connections = await one(tx`insert into public.mailbox_connections ${tx({ orgId, memberId: members.rep, emailAddress: `rep@${orgId}.example`, status: 'revoked' })} returning id`);
     rows.webhook_secrets = await one(tx`insert into public.webhook_secrets ${tx({ orgId, source: 'closeloop', secret: randomBytes(32).toString('base64url') })} returning id`);
     rows.webhook_inbox = await one(tx`insert into public.webhook_inbox ${tx({ orgId, provider: 'test', eventId: randomUUID(), body: '{}', status: 'processed' })} returning id`);
     return { orgId, users, members, apiKeyId, rows };

@@ -34,5 +34,7 @@ export function mailboxSyncWorkflowId(orgId: string, connectionId: string): stri
 export const POLL_INTERVAL_MS = 5 * 60_000;
 /** A Gmail watch lasts 7 days; it is renewed when less than this is left (Google recommends renewing daily). */
 export const WATCH_RENEW_BEFORE_MS = 6 * 24 * 3600_000;
+/** Renewals are at least this far apart. */
+export const MIN_RENEW_INTERVAL_MS = 3600_000;
 /** After this many syncs the workflow continues as new, so its history stays small. */
 export const SYNCS_PER_RUN = 200;

@@ -3,6 +3,7 @@ import type { Activities } from '../../activities/index.ts';
 import { defaultActivityOptions, longActivityOptions } from '../shared/activity-options.ts';
 import { OrgId, Owner, ProcessStatus } from '../shared/search-attributes.ts';
 import {
+  MIN_RENEW_INTERVAL_MS,
   POLL_INTERVAL_MS,
   SYNCS_PER_RUN,
   WATCH_RENEW_BEFORE_MS,
@@ -43,6 +44,10 @@ export async function mailboxSyncWorkflow(input: MailboxSyncInput): Promise<{ en
   upsertSearchAttributes([{ key: OrgId, value: input.orgId }, { key: Owner, value: mailbox.memberId }, { key: ProcessStatus, value: 'syncing' }]);
   status.mode = mailbox.push ? 'push' : 'polling';
   let watchExpiresAtMs = mailbox.watchExpiresAtMs;
+  // When to renew: a day into the 7-day watch, and never sooner than an hour after the last renewal (a watch that
+  // Gmail reports as already short, or a clock that ran ahead, must not turn into a renewal loop).
+  const renewAt = (expiresAtMs: number | null) => (expiresAtMs === null ? 0 : Math.max(expiresAtMs - WATCH_RENEW_BEFORE_MS, Date.now() + MIN_RENEW_INTERVAL_MS));
+  let renewAtMs = watchExpiresAtMs === null ? 0 : watchExpiresAtMs - WATCH_RENEW_BEFORE_MS;
 
   const ended = async (how: 'disconnected' | 'needs_reconnect') => {
     upsertSearchAttributes([{ key: ProcessStatus, value: how }]);
@@ -55,9 +60,10 @@ export async function mailboxSyncWorkflow(input: MailboxSyncInput): Promise<{ en
         await acts.disconnectMailbox({ orgId: input.orgId, connectionId: input.connectionId });
         return ended('disconnected');
       }
-      if (mailbox.push && (watchExpiresAtMs === null || watchExpiresAtMs - Date.now() < WATCH_RENEW_BEFORE_MS)) {
+      if (mailbox.push && Date.now() >= renewAtMs) {
         watchExpiresAtMs = (await acts.renewMailboxWatch({ orgId: input.orgId, connectionId: input.connectionId })).expirationMs;
         status.watchExpiresAt = new Date(watchExpiresAtMs).toISOString();
+        renewAtMs = renewAt(watchExpiresAtMs);
       }
       if (syncRequested || newer(notified, synced)) {
         syncRequested = false;
@@ -70,8 +76,7 @@ export async function mailboxSyncWorkflow(input: MailboxSyncInput): Promise<{ en
         }
         continue;
       }
-      const untilRenew = mailbox.push && watchExpiresAtMs !== null ? Math.max(1000, watchExpiresAtMs - WATCH_RENEW_BEFORE_MS - Date.now()) : null;
-      const timedOut = !(await condition(() => disconnected || syncRequested || newer(notified, synced), mailbox.push ? (untilRenew ?? POLL_INTERVAL_MS) : POLL_INTERVAL_MS));
+      const timedOut = !(await condition(() => disconnected || syncRequested || newer(notified, synced), mailbox.push ? Math.max(1000, renewAtMs - Date.now()) : POLL_INTERVAL_MS));
       if (timedOut && !mailbox.push) syncRequested = true; // the polling fallback
     }
   } catch (err) {
