@@ -44,12 +44,13 @@ export const webhookInboxRepository = {
   },
 
   /** Takes up to `limit` due rows for `leaseMs`; a row whose lease ran out (its dispatcher died) is due again. */
-  async claim(tx: Tx, limit: number, leaseMs: number): Promise<InboxRow[]> {
+  async claim(tx: Tx, limit: number, leaseMs: number, orgIds?: string[]): Promise<InboxRow[]> {
     return tx<InboxRow[]>`
       update public.webhook_inbox set locked_until = now() + make_interval(secs => ${leaseMs / 1000}), attempts = attempts + 1
       where id in (
         select id from public.webhook_inbox
         where status = 'received' and next_attempt_at <= now() and (locked_until is null or locked_until < now())
+          ${orgIds ? tx`and org_id = any(${orgIds}::uuid[])` : tx``}
         order by received_at limit ${limit} for update skip locked)
       returning id, org_id, provider, event_id, received_at, body, attempts`;
   },
