@@ -208,6 +208,8 @@ export function createInboxDispatcher(options: InboxDispatcherOptions) {
   let running = false;
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
+  // A wake-up that comes while a pass is running is remembered, so the loop does not then sleep a whole interval.
+  let wakePending = false;
 
   async function handle(row: InboxRow): Promise<'processed' | 'parked'> {
     let result: Plan;
@@ -290,7 +292,7 @@ export function createInboxDispatcher(options: InboxDispatcherOptions) {
           } catch (err) {
             logger.warn('Webhook dispatcher pass failed', { error: err instanceof Error ? err.message : String(err) });
           }
-          if (!busy && running) await new Promise<void>((resolve) => {
+          if (!busy && running && !wakePending) await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, pollMs);
             wake = () => {
               clearTimeout(timer);
@@ -298,11 +300,13 @@ export function createInboxDispatcher(options: InboxDispatcherOptions) {
             };
           });
           wake = null;
+          wakePending = false;
         }
       })();
     },
     wake() {
-      wake?.();
+      if (wake) wake();
+      else wakePending = true;
     },
     async stop() {
       running = false;

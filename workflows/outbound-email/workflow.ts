@@ -87,6 +87,10 @@ export async function outboundEmailWorkflow(input: OutboundEmailInput): Promise<
       const requestedAtMs = Date.now();
       const timeline = approvalTimeline({ requestedAtMs, policy: plan.approvalPolicy });
       escalated = false;
+      // Open to decisions from the moment the approval row may exist: the API lists it as soon as openApproval has
+      // written it, and a person may decide before this workflow has seen the activity's result. (Replay-safe: a
+      // refused update is not in the history.)
+      approvalOpen = true;
       const { approvalId } = await acts.openApproval({
         orgId: input.orgId,
         messageId: input.messageId,
@@ -94,7 +98,6 @@ export async function outboundEmailWorkflow(input: OutboundEmailInput): Promise<
         requestedAtMs,
         dueAtMs: timeline.dueAtMs,
       });
-      approvalOpen = true;
       moveTo('awaiting-approval', timeline.dueAtMs, [plan.requirementReason], `Waiting for the mailbox owner to approve (${plan.requirementReason}); due ${new Date(timeline.dueAtMs).toISOString()}.`);
       const decidedOrStopped = () => pending !== null || stopped();
 
