@@ -15,6 +15,8 @@ import { outboundRoutes } from './routes/outbound.ts';
 import { cadenceRoutes } from './routes/cadences.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { mailboxRoutes, type GmailApiConfig } from './routes/mailboxes.ts';
+import { cockpitRoutes } from './routes/cockpit.ts';
+import { uiRoutes } from './routes/ui.ts';
 import { salesObjectRoutes } from './routes/sales-objects.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
@@ -35,6 +37,11 @@ export interface AppDeps {
   onWebhookReceived?: () => void;
   /** Gmail connections and push; null or absent when not configured. */
   gmail?: GmailApiConfig | null;
+  /** Links from the UI to the Temporal Web UI (TEMPORAL_UI_URL) and its namespace. */
+  temporalUiUrl?: string;
+  namespace?: string;
+  /** Supabase Auth for the page's sign-in (SUPABASE_URL and SUPABASE_ANON_KEY); null: dev login or tokens only. */
+  supabaseAuth?: { url: string; anonKey: string } | null;
 }
 
 export interface RouteEntry {
@@ -94,6 +101,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(outboundRoutes, { temporal: deps.temporal, links: deps.links });
   await app.register(cadenceRoutes, { temporal: deps.temporal, taskQueue: deps.taskQueue ?? 'closeloop-processes' });
   await app.register(webhookRoutes, { onReceived: deps.onWebhookReceived });
+  await app.register(uiRoutes, { config: { devLogin: deps.devLoginSecret !== null, supabase: deps.supabaseAuth ?? null, temporalUiUrl: deps.temporalUiUrl ?? 'http://127.0.0.1:8233' } });
+  await app.register(cockpitRoutes, { temporalUiUrl: deps.temporalUiUrl ?? 'http://127.0.0.1:8233', namespace: deps.namespace ?? 'default' });
   await app.register(mailboxRoutes, { gmail: deps.gmail ?? null, temporal: deps.temporal, taskQueue: deps.taskQueue ?? 'closeloop-processes' });
   return app;
 }

