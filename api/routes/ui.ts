@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 
 const uiDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'ui');
@@ -19,7 +19,7 @@ export interface UiConfig {
 export async function uiRoutes(app: FastifyInstance, options: { config: UiConfig }) {
   app.get('/', { config: { auth: 'none' }, schema: { hide: true } }, async (_request, reply) => reply.redirect('/app/'));
   app.get('/app/config.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => options.config);
-  const serve = async (file: string, reply: import('fastify').FastifyReply) => {
+  const serve = async (file: string, reply: FastifyReply) => {
     const ext = path.extname(file);
     reply.header('content-type', types[ext] ?? 'application/octet-stream').header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff');
     return reply.send(await readFile(path.join(uiDir, file)));
