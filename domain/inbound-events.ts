@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
 import { emailSchema, timeZoneSchema } from './objects.ts';
-import type { InboundMessage } from './reply-classification.ts';
+import { inboundMessageSchema, type InboundMessage } from './reply-classification.ts';
 
 export const inboundProviderSchema = z.enum(['resend', 'closeloop', 'gmail', 'gmail-push']);
 export type InboundProvider = z.infer<typeof inboundProviderSchema>;
@@ -62,14 +62,7 @@ export const gmailMessageDeliverySchema = z.strictObject({
   contactId: z.uuid(),
   gmailMessageId: z.string().min(1).max(200),
   threadId: z.string().min(1).max(200),
-  message: z.object({
-    headers: z.record(z.string(), z.string()),
-    subject: z.string(),
-    text: z.string(),
-    from: z.string(),
-    receivedAtMs: z.number().int(),
-    timeZone: timeZoneSchema.nullable(),
-  }),
+  message: inboundMessageSchema,
   failedRecipients: z.array(z.object({ address: z.string(), status: z.string().nullable() })).default([]),
 });
 export type GmailMessageDelivery = z.infer<typeof gmailMessageDeliverySchema>;

@@ -1,5 +1,6 @@
 // Picks the email drafter by configuration and fails loudly on anything it cannot use.
 import { ConfigurationError } from '../../domain/errors.ts';
+import { checkBaseUrl } from '../config-url.ts';
 import { createOfflineDrafter } from './offline.ts';
 import { createOpenAiDrafter } from './openai.ts';
 import type { EmailDrafter } from './port.ts';
@@ -28,23 +29,10 @@ export function createEmailDrafter(config: EmailDrafterConfig): EmailDrafter {
       return createOpenAiDrafter({
         apiKey: config.openaiApiKey,
         ...(config.openaiModel?.trim() ? { model: config.openaiModel.trim() } : {}),
-        ...(config.openaiBaseUrl?.trim() ? { baseUrl: checkBaseUrl(config.openaiBaseUrl) } : {}),
+        ...(config.openaiBaseUrl?.trim() ? { baseUrl: checkBaseUrl('OPENAI_BASE_URL', config.openaiBaseUrl) } : {}),
       });
     }
     default:
       throw new ConfigurationError(`CLOSELOOP_AI_PROVIDER must be "offline" or "openai", got ${JSON.stringify(config.provider)}`);
   }
-}
-
-function checkBaseUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    throw new ConfigurationError(`OPENAI_BASE_URL must be an http(s) URL, got ${JSON.stringify(value)}`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigurationError(`OPENAI_BASE_URL must be an http(s) URL, got ${JSON.stringify(value)}`);
-  }
-  return value.trim();
 }

@@ -1,5 +1,6 @@
 // Picks the email sender by configuration and fails loudly on anything it cannot use.
 import { ConfigurationError } from '../../domain/errors.ts';
+import { checkBaseUrl } from '../config-url.ts';
 import type { Database } from '../db/session.ts';
 import { createOutboxEmailSender } from './outbox.ts';
 import type { EmailSender } from './port.ts';
@@ -25,22 +26,9 @@ export function createEmailSender(config: EmailSenderConfig): EmailSender {
       if (!config.resendApiKey?.trim()) {
         throw new ConfigurationError('CLOSELOOP_EMAIL_PROVIDER=resend needs RESEND_API_KEY, which is not set');
       }
-      return createResendEmailSender({ apiKey: config.resendApiKey, ...(config.resendBaseUrl?.trim() ? { baseUrl: checkBaseUrl(config.resendBaseUrl) } : {}) });
+      return createResendEmailSender({ apiKey: config.resendApiKey, ...(config.resendBaseUrl?.trim() ? { baseUrl: checkBaseUrl('RESEND_BASE_URL', config.resendBaseUrl) } : {}) });
     }
     default:
       throw new ConfigurationError(`CLOSELOOP_EMAIL_PROVIDER must be "outbox" or "resend", got ${JSON.stringify(config.provider)}`);
   }
-}
-
-function checkBaseUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    throw new ConfigurationError(`RESEND_BASE_URL must be an http(s) URL, got ${JSON.stringify(value)}`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigurationError(`RESEND_BASE_URL must be an http(s) URL, got ${JSON.stringify(value)}`);
-  }
-  return value.trim();
 }

@@ -3,9 +3,8 @@
 // enrol through the API → the draft awaits approval → approve → the email is in the outbox → a reply is
 // recorded → the cadence stops, and the Temporal Web UI's API shows it stopped.
 import { rmSync } from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DevStack, isAlive, stackFixture } from '../testing/dev-stack.ts';
+import { DevStack, apiClient, isAlive, stackFixture, until } from '../testing/dev-stack.ts';
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
 afterAll(async () => {
@@ -14,16 +13,6 @@ afterAll(async () => {
 
 const JORDAN = '00000000-0000-4000-8000-000000000301'; // seeded contact, United States, legitimate interest
 const allDay = [{ start: '00:00', end: '24:00' }];
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await delay(250);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('cadence on the embedded default', () => {
   it('enrol → approve → outbox → reply → stopped, visible in the Web UI', { timeout: 400_000 }, async () => {
@@ -35,15 +24,7 @@ describe('cadence on the embedded default', () => {
     });
     const api = `http://127.0.0.1:${ports.api}`;
     const ui = `http://127.0.0.1:${ports.temporalUi}/api/v1/namespaces/default`;
-    const call = async (method: string, url: string, token: string | null, body?: unknown) => {
-      const res = await fetch(`${api}${url}`, {
-        method,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, json: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-    };
-    const login = async (email: string) => (await call('POST', '/v1/dev/login', null, { email })).json.accessToken as string;
+    const { call, login } = apiClient(api);
     const manager = await login('max@northwind.example');
     const rep = await login('riya@northwind.example');
 

@@ -4,10 +4,9 @@
 // signed Resend bounce event suppresses the address and takes that contact's cadence off sending (it waits for a
 // working address, as a hard bounce does).
 import { rmSync } from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFakeResendServer } from '../../adapters/email/fake-resend-server.ts';
-import { DevStack, isAlive, stackFixture } from '../testing/dev-stack.ts';
+import { DevStack, apiClient, isAlive, stackFixture, until } from '../testing/dev-stack.ts';
 import { closeloopHookDelivery, newResendSecret, resendDelivery, resendEmailEvent } from '../testing/webhooks.ts';
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
@@ -19,16 +18,6 @@ const ORG = '00000000-0000-4000-8000-000000000001';
 const JORDAN = { id: '00000000-0000-4000-8000-000000000301', email: 'jordan.lee@contoso.example' };
 const SAM = { id: '00000000-0000-4000-8000-000000000302', email: 'sam.patel@contoso.example' };
 const allDay = [{ start: '00:00', end: '24:00' }];
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await delay(250);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('webhooks on the embedded default', () => {
   it('a signed reply webhook stops a running cadence; a Resend bounce event suppresses the address and stops sending to it', { timeout: 400_000 }, async () => {
@@ -43,15 +32,7 @@ describe('webhooks on the embedded default', () => {
     });
     const api = `http://127.0.0.1:${ports.api}`;
     const ui = `http://127.0.0.1:${ports.temporalUi}/api/v1/namespaces/default`;
-    const call = async (method: string, url: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
-      const res = await fetch(`${api}${url}`, {
-        method,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      return { status: res.status, json: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-    };
-    const login = async (email: string) => (await call('POST', '/v1/dev/login', null, { email })).json.accessToken as string;
+    const { call, login } = apiClient(api);
     const [admin, manager, rep] = [await login('ada@northwind.example'), await login('max@northwind.example'), await login('riya@northwind.example')];
 
     // The admin sets up the signing secrets: Closeloop's is generated, Resend's is the one Resend shows.

@@ -103,3 +103,28 @@ export function processesUsing(dataDir: string): string[] {
 }
 
 export { isAlive };
+
+/** Polls `probe` until it gives a value (a state, not a time, is what tests wait for). */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await delay(250);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A small JSON client of the running API: `call(method, url, token, body?, headers?)`, and the dev login. */
+export function apiClient(baseUrl: string) {
+  const call = async (method: string, url: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${baseUrl}${url}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  const login = async (email: string) => (await call('POST', '/v1/dev/login', null, { email })).json.accessToken as string;
+  return { call, login };
+}
