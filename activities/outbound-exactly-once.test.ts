@@ -115,4 +115,23 @@ describe('send activity: exactly once', () => {
     const [mailbox] = await db.asService((tx) => tx`select paused, paused_reason from public.mailboxes where id = ${fixture.mailboxId}`);
     expect(mailbox).toMatchObject({ paused: true, pausedReason: expect.stringContaining('5%') });
   });
+
+  it("the organisation's own caps hold across its mailboxes: with 2 a minute, the third reservation waits a minute", async () => {
+    const capped = await outboundFixture(db, { policy: 'auto_send_templates', orgPerMinuteCap: 2 });
+    const second = await db.asService(async (tx) => {
+      await tx`delete from public.send_slots where org_id = ${capped.org.orgId}`; // the seeded example slot
+      const [m] = await tx<{ id: string }[]>`insert into public.mailboxes ${tx({ orgId: capped.org.orgId, memberId: capped.org.members.manager, fromAddress: `max@${capped.org.orgId.slice(0, 8)}.sender.example`, fromName: 'Max', domainStatus: 'verified', domainCheckedAt: new Date().toISOString(), dailyCap: 100, perMinuteCap: 100 })} returning id`;
+      return m!.id;
+    });
+    const acts = testActivities(db);
+    const nowMs = Date.now();
+    const slots: number[] = [];
+    for (const mailboxId of [capped.mailboxId, second, capped.mailboxId]) {
+      const contact = await capped.contact();
+      const { messageId } = await capped.draft({ contactId: contact.id, email: contact.email });
+      await db.asService((tx) => tx`update public.outbound_messages set mailbox_id = ${mailboxId} where id = ${messageId}`);
+      slots.push((await run(acts.reserveSendSlot, { orgId: capped.org.orgId, messageId, nowMs })).slotAtMs);
+    }
+    expect(slots.map((s) => s - nowMs)).toEqual([0, 0, 60_000]);
+  });
 });

@@ -34,12 +34,15 @@ const recipientDomainOf = (context: OutboundContext) => (context.message.toAddre
 /** The earliest instant ≥ now at which this message fits every cap, ignoring its own slot. */
 async function nextSlot(tx: Tx, context: OutboundContext, nowMs: number, ownKey: string | null): Promise<number> {
   const slots = await outboundRepository.slotsAround(tx, context.message.orgId, context.mailbox.id, iso(nowMs), ownKey);
+  const orgSlots = await outboundRepository.orgSlotsAround(tx, context.message.orgId, iso(nowMs), ownKey);
   const domain = recipientDomainOf(context);
   return earliestSlot({
     nowMs,
     caps: { perDay: context.mailbox.dailyCap, perMinute: context.mailbox.perMinuteCap, perRecipientDomainPerDay: context.mailbox.perRecipientDomainDailyCap },
     mailboxSlotsMs: slots.map((s) => Date.parse(s.slotAt)),
     recipientDomainSlotsMs: slots.filter((s) => s.recipientDomain === domain).map((s) => Date.parse(s.slotAt)),
+    // The organisation's caps (settings) hold across all its mailboxes.
+    organisation: { perDay: context.organisation.dailySendCap, perMinute: context.organisation.perMinuteSendCap, slotsMs: orgSlots.map((s) => Date.parse(s)) },
   });
 }
 
@@ -258,6 +261,7 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
         const context = await load(tx, input.orgId, input.messageId);
         const existing = await outboundRepository.slotFor(tx, input.orgId, context.message.businessKey);
         if (existing) return { slotAtMs: Date.parse(existing) };
+        await outboundRepository.lockOrganisation(tx, input.orgId);
         await outboundRepository.lockMailbox(tx, input.orgId, context.mailbox.id);
         const slotAtMs = await nextSlot(tx, context, input.nowMs, null);
         await outboundRepository.insertSlot(tx, { orgId: input.orgId, mailboxId: context.mailbox.id, recipientDomain: recipientDomainOf(context), businessKey: context.message.businessKey, slotAt: iso(slotAtMs) });
@@ -316,6 +320,7 @@ export function createOutboundActivities(deps: Pick<ActivityDeps, 'db' | 'email'
         // was down for a while) gives its old slot up and takes the next that fits now, waiting again if need be.
         const slotAt = await outboundRepository.slotFor(tx, input.orgId, key);
         if (!slotAt || input.nowMs - Date.parse(slotAt) > LATE_SEND_MS) {
+          await outboundRepository.lockOrganisation(tx, input.orgId);
           await outboundRepository.lockMailbox(tx, input.orgId, context.mailbox.id);
           const fitsAtMs = await nextSlot(tx, context, input.nowMs, key);
           if (slotAt) await outboundRepository.moveSlot(tx, input.orgId, key, iso(fitsAtMs));

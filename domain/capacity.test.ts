@@ -168,3 +168,22 @@ describe('earliestSlot', () => {
     expect(busiestWindow(domain, DAY_MS)).toBeLessThanOrEqual(caps.perRecipientDomainPerDay);
   });
 });
+
+describe('earliestSlot with the organisation\'s own caps', () => {
+  it('the organisation\'s daily cap holds across mailboxes: the next slot waits for the oldest to leave the window', () => {
+    // This mailbox has room; the organisation's other mailboxes have used its 3 a day.
+    const orgSlots = [now - 3 * HOUR_MS, now - 2 * HOUR_MS, now - HOUR_MS];
+    const slot = earliestSlot({ nowMs: now, caps: roomy, mailboxSlotsMs: [], recipientDomainSlotsMs: [], organisation: { perDay: 3, perMinute: 10, slotsMs: orgSlots } });
+    expect(slot).toBe(now - 3 * HOUR_MS + DAY_MS);
+    expect(earliestSlot({ nowMs: now, caps: roomy, mailboxSlotsMs: [], recipientDomainSlotsMs: [], organisation: { perDay: 4, perMinute: 10, slotsMs: orgSlots } })).toBe(now);
+  });
+
+  it('the organisation\'s per-minute cap holds across mailboxes', () => {
+    const orgSlots = [now, now + SECOND_MS];
+    expect(earliestSlot({ nowMs: now, caps: roomy, mailboxSlotsMs: [], recipientDomainSlotsMs: [], organisation: { perDay: 100, perMinute: 2, slotsMs: orgSlots } })).toBe(now + MINUTE_MS);
+  });
+
+  it('refuses a cap below one', () => {
+    expect(() => earliestSlot({ nowMs: now, caps: roomy, mailboxSlotsMs: [], recipientDomainSlotsMs: [], organisation: { perDay: 0, perMinute: 1, slotsMs: [] } })).toThrow(ValidationError);
+  });
+});

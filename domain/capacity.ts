@@ -44,6 +44,8 @@ export function earliestSlot(input: {
   mailboxSlotsMs: readonly number[];
   /** Those of the mailbox's slots that go to the same recipient domain as this send. */
   recipientDomainSlotsMs: readonly number[];
+  /** The organisation's own caps over all its mailboxes, and every slot reserved in the organisation. */
+  organisation?: { perDay: number; perMinute: number; slotsMs: readonly number[] };
 }): number {
   const { nowMs, caps } = input;
   checkCap('perDay', caps.perDay);
@@ -59,6 +61,14 @@ export function earliestSlot(input: {
   blockedIntervals(mailbox, caps.perDay, DAY_MS, blocked);
   blockedIntervals(mailbox, caps.perMinute, MINUTE_MS, blocked);
   blockedIntervals(domain, caps.perRecipientDomainPerDay, DAY_MS, blocked);
+  if (input.organisation) {
+    checkCap('perDay', input.organisation.perDay);
+    checkCap('perMinute', input.organisation.perMinute);
+    checkInstants('organisation.slotsMs', input.organisation.slotsMs);
+    const all = [...input.organisation.slotsMs].sort(ascending);
+    blockedIntervals(all, input.organisation.perDay, DAY_MS, blocked);
+    blockedIntervals(all, input.organisation.perMinute, MINUTE_MS, blocked);
+  }
   blocked.sort((x, y) => x.from - y.from);
 
   // Sweep: t is never inside an interval already passed, so once an interval starts at or after t, none of the

@@ -37,7 +37,7 @@ export interface OutboundContext {
     perRecipientDomainDailyCap: number;
     paused: boolean;
   };
-  organisation: { defaultApprovalPolicy: 'require_approval' | 'auto_send_templates'; approvalSla: unknown; pauseAllSending: boolean; postalAddress: string | null; name: string };
+  organisation: { defaultApprovalPolicy: 'require_approval' | 'auto_send_templates'; approvalSla: unknown; pauseAllSending: boolean; postalAddress: string | null; name: string; dailySendCap: number; perMinuteSendCap: number };
   contact: { emails: string[]; doNotContact: boolean; erasedAt: string | null; lawfulBasis: 'consent' | 'legitimate_interest' | 'contract' | 'none' };
 }
 
@@ -53,7 +53,7 @@ export const outboundRepository = {
              per_minute_cap, per_recipient_domain_daily_cap, paused
       from public.mailboxes where org_id = ${orgId} and id = ${message.mailboxId}`;
     const [organisation] = await tx<OutboundContext['organisation'][]>`
-      select default_approval_policy, approval_sla, pause_all_sending, postal_address, name from public.organisations where id = ${orgId}`;
+      select default_approval_policy, approval_sla, pause_all_sending, postal_address, name, daily_send_cap, per_minute_send_cap from public.organisations where id = ${orgId}`;
     const [contact] = await tx<OutboundContext['contact'][]>`
       select emails, do_not_contact, erased_at, lawful_basis from public.contacts where org_id = ${orgId} and id = ${message.contactId}`;
     return { message, mailbox: mailbox!, organisation: organisation!, contact: contact! };
@@ -155,6 +155,19 @@ export const outboundRepository = {
       where org_id = ${orgId} and mailbox_id = ${mailboxId} and slot_at > ${from}::timestamptz - interval '24 hours'
         and business_key is distinct from ${exceptBusinessKey}
       order by slot_at`;
+  },
+
+  /** Every slot of the organisation around `from` (its own caps span all its mailboxes). */
+  async orgSlotsAround(tx: Tx, orgId: string, from: string, exceptBusinessKey: string | null = null): Promise<string[]> {
+    const rows = await tx<Array<{ slotAt: string }>>`
+      select slot_at from public.send_slots where org_id = ${orgId} and slot_at > ${from}::timestamptz - interval '24 hours'
+        and business_key is distinct from ${exceptBusinessKey}`;
+    return rows.map((r) => r.slotAt);
+  },
+
+  /** Locks the organisation row: its own caps are decided one reservation at a time (taken before the mailbox lock). */
+  async lockOrganisation(tx: Tx, orgId: string) {
+    await tx`select 1 from public.organisations where id = ${orgId} for update`;
   },
 
   async moveSlot(tx: Tx, orgId: string, businessKey: string, slotAt: string) {

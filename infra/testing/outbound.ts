@@ -12,11 +12,13 @@ export interface OutboundFixture {
 
 export async function outboundFixture(
   db: Database,
-  options: { policy?: 'require_approval' | 'auto_send_templates'; dailyCap?: number; perMinuteCap?: number; perRecipientDomainDailyCap?: number } = {},
+  options: { policy?: 'require_approval' | 'auto_send_templates'; dailyCap?: number; perMinuteCap?: number; perRecipientDomainDailyCap?: number; orgDailyCap?: number; orgPerMinuteCap?: number } = {},
 ): Promise<OutboundFixture> {
   const org = await seedOrganisation(db, `Outbound ${randomUUID().slice(0, 6)}`);
   const mailboxId = await db.asService(async (tx) => {
-    await tx`update public.organisations set default_approval_policy = ${options.policy ?? 'require_approval'} where id = ${org.orgId}`;
+    // The organisation's own caps are out of the way unless a test is about them (the mailbox caps are tested apart).
+    await tx`update public.organisations set default_approval_policy = ${options.policy ?? 'require_approval'},
+      daily_send_cap = ${options.orgDailyCap ?? 10000}, per_minute_send_cap = ${options.orgPerMinuteCap ?? 600} where id = ${org.orgId}`;
     const [mailbox] = await tx`insert into public.mailboxes ${tx({
       orgId: org.orgId,
       memberId: org.members.rep,
