@@ -2,6 +2,7 @@
 import type { EmailDrafter } from '../adapters/ai/port.ts';
 import type { GmailConnector } from '../adapters/gmail/port.ts';
 import type { TokenCipher } from '../adapters/secrets/token-cipher.ts';
+import type { FileStorage } from '../adapters/storage/port.ts';
 import type { Database } from '../adapters/db/session.ts';
 import type { EmailSender } from '../adapters/email/port.ts';
 import type { LinkSigner } from '../adapters/links/unsubscribe.ts';
@@ -9,6 +10,7 @@ import type { SystemRepository } from '../adapters/db/system-repository.ts';
 import { createCadenceActivities } from './cadence.ts';
 import { createContactErasureActivities } from './contact-erasure.ts';
 import { createMailboxActivities } from './mailbox.ts';
+import { createLeadImportActivities } from './lead-import.ts';
 import { createOutboundActivities, type OutboundHooks } from './outbound.ts';
 import { createStackCheckActivities } from './stack-check.ts';
 
@@ -20,6 +22,8 @@ export interface ActivityDeps {
   drafter: EmailDrafter;
   links: LinkSigner;
   outboundHooks?: OutboundHooks;
+  /** Files (lead imports); absent in tests that import nothing. */
+  storage?: FileStorage;
   /** Gmail (mailbox sync, send assist); null or absent when not configured (the embedded default). */
   gmail?: GmailDeps | null;
   /** The identity of the worker process running these activities (shown in histories and heartbeats). */
@@ -40,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOutboundActivities(deps),
     ...createCadenceActivities(deps),
     ...createMailboxActivities(deps),
+    ...createLeadImportActivities(deps),
   };
 }
 

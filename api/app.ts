@@ -17,6 +17,8 @@ import { webhookRoutes } from './routes/webhooks.ts';
 import { mailboxRoutes, type GmailApiConfig } from './routes/mailboxes.ts';
 import { cockpitRoutes } from './routes/cockpit.ts';
 import { uiRoutes } from './routes/ui.ts';
+import { importRoutes } from './routes/imports.ts';
+import type { FileStorage } from '../adapters/storage/port.ts';
 import { salesObjectRoutes } from './routes/sales-objects.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
@@ -42,6 +44,8 @@ export interface AppDeps {
   namespace?: string;
   /** Supabase Auth for the page's sign-in (SUPABASE_URL and SUPABASE_ANON_KEY); null: dev login or tokens only. */
   supabaseAuth?: { url: string; anonKey: string } | null;
+  /** Files (lead imports); null or absent: uploads answer 503. */
+  storage?: FileStorage | null;
 }
 
 export interface RouteEntry {
@@ -103,6 +107,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(webhookRoutes, { onReceived: deps.onWebhookReceived });
   await app.register(uiRoutes, { config: { devLogin: deps.devLoginSecret !== null, supabase: deps.supabaseAuth ?? null, temporalUiUrl: deps.temporalUiUrl ?? 'http://127.0.0.1:8233' } });
   await app.register(cockpitRoutes, { temporalUiUrl: deps.temporalUiUrl ?? 'http://127.0.0.1:8233', namespace: deps.namespace ?? 'default' });
+  await app.register(importRoutes, { storage: deps.storage ?? null, temporal: deps.temporal, taskQueue: deps.taskQueue ?? 'closeloop-processes' });
   await app.register(mailboxRoutes, { gmail: deps.gmail ?? null, temporal: deps.temporal, taskQueue: deps.taskQueue ?? 'closeloop-processes' });
   return app;
 }

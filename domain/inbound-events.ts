@@ -4,7 +4,8 @@
 // bodies with `interpretDelivery`, and a body that cannot be interpreted is a ValidationError (the row is parked).
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
-import { emailSchema, timeZoneSchema } from './objects.ts';
+import { leadFieldSchema } from './lead-import.ts';
+import { emailSchema, lawfulBasisSchema, timeZoneSchema } from './objects.ts';
 import { inboundMessageSchema, type InboundMessage } from './reply-classification.ts';
 
 export const inboundProviderSchema = z.enum(['resend', 'closeloop', 'gmail', 'gmail-push']);
@@ -43,7 +44,20 @@ export const meetingBookedHookSchema = z.strictObject({
   }),
 });
 
-export const closeloopHookSchema = z.discriminatedUnion('type', [replyReceivedHookSchema, meetingBookedHookSchema]);
+/** Closeloop's generic hook: a web form (the organisation's site, a landing page) collected a lead. */
+export const leadSubmittedHookSchema = z.strictObject({
+  id: eventId,
+  type: z.literal('lead.submitted'),
+  occurredAt: timestamp,
+  data: z.strictObject({
+    lead: z.partialRecord(leadFieldSchema, z.string().max(500)),
+    /** What the person agreed to on the form (e.g. "consent"), and where (the form's name or URL). */
+    lawfulBasis: lawfulBasisSchema,
+    lawfulBasisSource: z.string().min(1).max(300),
+  }),
+});
+
+export const closeloopHookSchema = z.discriminatedUnion('type', [replyReceivedHookSchema, meetingBookedHookSchema, leadSubmittedHookSchema]);
 export type CloseloopHook = z.infer<typeof closeloopHookSchema>;
 
 // Resend's email events (only the fields used; Resend adds fields over time, so the rest passes).
@@ -90,6 +104,7 @@ export type InboundEvent =
       failedRecipients?: Array<{ address: string; status: string | null }>;
     }
   | { kind: 'mailbox_changed'; emailAddress: string; historyId: string }
+  | { kind: 'lead_submitted'; lead: Partial<Record<string, string>>; lawfulBasis: 'consent' | 'legitimate_interest' | 'contract' | 'none'; lawfulBasisSource: string; occurredAtMs: number }
   | { kind: 'meeting_booked'; attendeeEmail: string; startsAtMs: number; endsAtMs: number | null; title: string | null; occurredAtMs: number }
   | { kind: 'ignored'; reason: string };
 
@@ -150,6 +165,9 @@ export function interpretDelivery(provider: InboundProvider, body: unknown, rece
     return { kind: 'mailbox_changed', emailAddress: push.emailAddress.toLowerCase(), historyId: push.historyId };
   }
   const hook = parse(closeloopHookSchema, body, 'Closeloop hook');
+  if (hook.type === 'lead.submitted') {
+    return { kind: 'lead_submitted', lead: hook.data.lead, lawfulBasis: hook.data.lawfulBasis, lawfulBasisSource: hook.data.lawfulBasisSource, occurredAtMs: Date.parse(hook.occurredAt) };
+  }
   if (hook.type === 'reply.received') {
     const occurredAtMs = Date.parse(hook.occurredAt);
     return {

@@ -28,6 +28,8 @@ export const resourceSchema = z.enum([
   'webhook_inbox',
   'webhook_secrets',
   'mailbox_connections',
+  'import_batches',
+  'import_rows',
   'invitations',
   'mailboxes',
   'outbound_messages',
@@ -63,6 +65,8 @@ const rep: Grants = {
   playbooks: ['read'],
   enrolments: ['read', 'create'],
   mailbox_connections: ['read'],
+  import_batches: ['read', 'create'],
+  import_rows: ['read'],
 };
 
 const manager: Grants = {

@@ -18,6 +18,8 @@ import { suppressionsRepository } from '../adapters/db/suppressions-repository.t
 import { webhookInboxRepository, type InboxRow } from '../adapters/db/webhook-inbox-repository.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { DomainEvent } from '../domain/events.ts';
+import { upsertLead } from '../adapters/db/leads-repository.ts';
+import { normaliseLead } from '../domain/lead-import.ts';
 import { deliveryStatusBounce, inboundProviderSchema, interpretDelivery, type InboundEvent } from '../domain/inbound-events.ts';
 import { classifyReply, type ReplyClassification } from '../domain/reply-classification.ts';
 import { cadenceEventSignal, type CadenceEvent } from '../workflows/follow-up-cadence/messages.ts';
@@ -137,6 +139,14 @@ async function plan(tx: Tx, row: InboxRow, event: InboundEvent): Promise<Plan> {
       messages = to(await activeCadences(tx, row.orgId, sent.contactId), { eventId, kind: 'complaint' });
     }
     return { outcome: `email ${event.status}${event.bounceType ? ` (${event.bounceType})` : ''}: ${messages.length} process message(s)${breaker}`, messages };
+  }
+
+  if (event.kind === 'lead_submitted') {
+    const lead = normaliseLead(event.lead);
+    if (!lead.ok) throw new ParkError(`the form's lead cannot be imported: ${lead.reason}`);
+    const outcome = await upsertLead(tx, { orgId: row.orgId, source: 'form', batchId: null, lawfulBasis: event.lawfulBasis, lawfulBasisSource: event.lawfulBasisSource, actor: { type: 'system', id: null }, nowIso: new Date(event.occurredAtMs).toISOString() }, lead.lead);
+    if (outcome.outcome === 'failed') throw new ParkError(outcome.reason);
+    return { outcome: `lead ${outcome.outcome}`, messages: [] };
   }
 
   if (event.kind === 'mailbox_changed') {

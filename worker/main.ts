@@ -70,6 +70,7 @@ const worker = await createWorker({
     system: adapters.system,
     workerIdentity: identity,
     email: createEmailSender({ provider: env.CLOSELOOP_EMAIL_PROVIDER, resendApiKey: env.RESEND_API_KEY, resendBaseUrl: env.RESEND_BASE_URL, db: adapters.db }),
+    storage: adapters.storage,
     gmail: gmail && { connector: gmail.connector, cipher: gmail.cipher, pushTopic: gmail.pushTopic },
     drafter: createEmailDrafter({ provider: env.CLOSELOOP_AI_PROVIDER, openaiApiKey: env.OPENAI_API_KEY, openaiModel: env.OPENAI_MODEL, openaiBaseUrl: env.OPENAI_BASE_URL }),
     links: createLinkSigner({ publicUrl: env.CLOSELOOP_PUBLIC_URL, secret: env.CLOSELOOP_LINK_SECRET }),

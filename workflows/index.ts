@@ -4,3 +4,4 @@ export { contactErasureWorkflow } from './contact-erasure/workflow.ts';
 export { outboundEmailWorkflow } from './outbound-email/workflow.ts';
 export { followUpCadenceWorkflow } from './follow-up-cadence/workflow.ts';
 export { mailboxSyncWorkflow } from './mailbox-sync/workflow.ts';
+export { leadImportWorkflow } from './lead-import/workflow.ts';

@@ -63,6 +63,9 @@ export async function seedOrganisation(db: Database, name: string): Promise<Seed
     rows.playbook_versions = await one(tx`insert into public.playbook_versions ${tx({ orgId, playbookId: rows.playbooks, version: 1, definition: tx.json({ name: 'Intro', steps: [] }), createdByMemberId: members.manager })} returning id`);
     rows.enrolments = await one(tx`insert into public.enrolments ${tx({ orgId, contactId: rows.contacts, playbookVersionId: rows.playbook_versions, ownerMemberId: members.rep, mailboxId: rows.mailboxes, workflowId: `follow-up:${orgId}:${rows.contacts}:intro` })} returning id`);
     rows.mailbox_connections = await one(tx`insert into public.mailbox_connections ${tx({ orgId, memberId: members.rep, emailAddress: `rep@${orgId}.example`, status: 'revoked' })} returning id`);
+    rows.import_batches = await one(tx`insert into public.import_batches ${tx({ orgId, source: 'generic_csv', fileName: 'leads.csv', status: 'completed' })} returning id`);
+    rows.imports = rows.import_batches; // the API names them /v1/imports
+    rows.import_rows = await one(tx`insert into public.import_rows ${tx({ orgId, batchId: rows.import_batches, line: 2, outcome: 'failed', reason: 'no email, LinkedIn URL, or name and company' })} returning id`);
     rows.webhook_secrets = await one(tx`insert into public.webhook_secrets ${tx({ orgId, source: 'closeloop', secret: randomBytes(32).toString('base64url') })} returning id`);
     rows.webhook_inbox = await one(tx`insert into public.webhook_inbox ${tx({ orgId, provider: 'test', eventId: randomUUID(), body: '{}', status: 'processed' })} returning id`);
     return { orgId, users, members, apiKeyId, rows };

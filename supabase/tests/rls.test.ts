@@ -48,6 +48,8 @@ const keyOf: Record<string, { column: string; updatable: string }> = {
   webhook_inbox: { column: 'id', updatable: 'status' },
   webhook_secrets: { column: 'id', updatable: 'expires_at' },
   mailbox_connections: { column: 'id', updatable: 'status' },
+  import_batches: { column: 'id', updatable: 'status' },
+  import_rows: { column: 'id', updatable: 'reason' },
   invitations: { column: 'id', updatable: 'revoked_at' },
   mailboxes: { column: 'id', updatable: 'paused' },
   outbound_messages: { column: 'id', updatable: 'status' },

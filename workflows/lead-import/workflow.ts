@@ -1,0 +1,33 @@
+import { proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Activities } from '../../activities/index.ts';
+import { defaultActivityOptions, longActivityOptions } from '../shared/activity-options.ts';
+import { OrgId, ProcessStatus } from '../shared/search-attributes.ts';
+import { LEAD_IMPORT_CHUNK, leadImportProgressQuery, type LeadImportInput, type LeadImportProgress } from './messages.ts';
+
+const acts = proxyActivities<Activities>(defaultActivityOptions);
+const { importLeadChunk, prepareLeadImport } = proxyActivities<Activities>(longActivityOptions);
+
+/**
+ * One file of leads: counted, then imported chunk by chunk. Each chunk heartbeats; a worker that dies mid-chunk is
+ * replaced within seconds and the next attempt skips the lines already recorded, so nothing is lost or doubled.
+ * A bad line is recorded with its reason and never stops the rest.
+ */
+export async function leadImportWorkflow(input: LeadImportInput): Promise<LeadImportProgress> {
+  const progress: LeadImportProgress = { totalRows: null, processedRows: 0, status: 'preparing' };
+  setHandler(leadImportProgressQuery, () => progress);
+  upsertSearchAttributes([{ key: OrgId, value: input.orgId }, { key: ProcessStatus, value: 'importing' }]);
+
+  const { totalRows } = await prepareLeadImport(input);
+  progress.totalRows = totalRows;
+  progress.status = 'importing';
+  for (let from = 0; from < totalRows; from += LEAD_IMPORT_CHUNK) {
+    setCurrentDetails(`Importing leads: **${from} / ${totalRows}** rows done`);
+    await importLeadChunk({ ...input, from, to: Math.min(totalRows, from + LEAD_IMPORT_CHUNK) });
+    progress.processedRows = Math.min(totalRows, from + LEAD_IMPORT_CHUNK);
+  }
+  await acts.finishLeadImport({ ...input, status: 'completed', reason: null });
+  progress.status = 'completed';
+  upsertSearchAttributes([{ key: ProcessStatus, value: 'completed' }]);
+  setCurrentDetails(`Imported **${totalRows}** rows`);
+  return progress;
+}
