@@ -3,6 +3,7 @@ import type { EmailDrafter } from '../adapters/ai/port.ts';
 import type { GmailConnector } from '../adapters/gmail/port.ts';
 import type { TokenCipher } from '../adapters/secrets/token-cipher.ts';
 import type { FileStorage } from '../adapters/storage/port.ts';
+import type { LeadEnricher } from '../adapters/enrichment/port.ts';
 import type { Database } from '../adapters/db/session.ts';
 import type { EmailSender } from '../adapters/email/port.ts';
 import type { LinkSigner } from '../adapters/links/unsubscribe.ts';
@@ -22,6 +23,8 @@ export interface ActivityDeps {
   drafter: EmailDrafter;
   links: LinkSigner;
   outboundHooks?: OutboundHooks;
+  /** Lead enrichment (imports that ask for it): Apollo, or the offline enricher. */
+  enricher?: LeadEnricher;
   /** Files (lead imports); absent in tests that import nothing. */
   storage?: FileStorage;
   /** Gmail (mailbox sync, send assist); null or absent when not configured (the embedded default). */

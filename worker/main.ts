@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { createActivities } from '../activities/index.ts';
 import { createAdapters } from '../adapters/index.ts';
 import { createEmailDrafter } from '../adapters/ai/index.ts';
+import { createLeadEnricher } from '../adapters/enrichment/index.ts';
 import { createEmailSender } from '../adapters/email/index.ts';
 import { createGmailSetup, gmailConfigFromEnv } from '../adapters/gmail/index.ts';
 import { createLinkSigner } from '../adapters/links/unsubscribe.ts';
@@ -32,6 +33,9 @@ const env = z
     // The webhook inbox dispatcher runs in every worker process unless turned off (several cooperate by leases).
     CLOSELOOP_INBOX_DISPATCHER: z.enum(['on', 'off']).default('on'),
     CLOSELOOP_AI_PROVIDER: z.string().default('offline'),
+    CLOSELOOP_ENRICHMENT_PROVIDER: z.string().default('offline'),
+    APOLLO_API_KEY: z.string().optional(),
+    APOLLO_BASE_URL: z.string().url().optional(),
     OPENAI_API_KEY: z.string().optional(),
     OPENAI_MODEL: z.string().optional(),
     OPENAI_BASE_URL: z.string().url().optional(),
@@ -71,6 +75,7 @@ const worker = await createWorker({
     workerIdentity: identity,
     email: createEmailSender({ provider: env.CLOSELOOP_EMAIL_PROVIDER, resendApiKey: env.RESEND_API_KEY, resendBaseUrl: env.RESEND_BASE_URL, db: adapters.db }),
     storage: adapters.storage,
+    enricher: createLeadEnricher({ provider: env.CLOSELOOP_ENRICHMENT_PROVIDER, apolloApiKey: env.APOLLO_API_KEY, apolloBaseUrl: env.APOLLO_BASE_URL }),
     gmail: gmail && { connector: gmail.connector, cipher: gmail.cipher, pushTopic: gmail.pushTopic },
     drafter: createEmailDrafter({ provider: env.CLOSELOOP_AI_PROVIDER, openaiApiKey: env.OPENAI_API_KEY, openaiModel: env.OPENAI_MODEL, openaiBaseUrl: env.OPENAI_BASE_URL }),
     links: createLinkSigner({ publicUrl: env.CLOSELOOP_PUBLIC_URL, secret: env.CLOSELOOP_LINK_SECRET }),

@@ -112,3 +112,37 @@ export async function upsertLead(tx: Tx, ctx: LeadContext, lead: NormalisedLead)
   return { outcome: changed.length > 0 ? 'updated' : 'unchanged', contactId: existing.id };
 }
 
+
+/** Contact fields an enricher may fill, with the check each value must pass to be stored. */
+const enrichable: Record<string, (value: string) => boolean> = {
+  title: (v) => v.length <= 200,
+  department: (v) => v.length <= 50,
+  seniority: (v) => v.length <= 50,
+  phoneE164: (v) => /^\+[1-9][0-9]{6,14}$/.test(v),
+  country: (v) => /^[A-Z]{2}$/.test(v),
+  timeZone: (v) => v.length <= 64,
+  linkedinUrl: (v) => /^https:\/\/www\.linkedin\.com\/in\/[^/?#]+$/.test(v),
+};
+
+/**
+ * Enriched values into a contact: enrichment ranks below every import and every person (it only fills gaps or
+ * replaces older enrichment), and each value keeps its source and the time it was obtained.
+ */
+export async function applyEnrichment(tx: Tx, ctx: LeadContext, contactId: string, values: Array<{ field: string; value: string; source: string; at: string }>): Promise<string[]> {
+  const usable = values.filter((v) => enrichable[v.field]?.(v.value));
+  if (usable.length === 0) return [];
+  const [contact] = await tx<Array<Record<string, unknown> & { fieldSources: Record<string, FieldSource> }>>`
+    select title, department, seniority, phone_e164, country, time_zone, linkedin_url, field_sources from public.contacts where org_id = ${ctx.orgId} and id = ${contactId} for update`;
+  if (!contact) return [];
+  let sources = contact.fieldSources;
+  const changes: Record<string, string> = {};
+  for (const v of usable) {
+    const merged = mergeFields({ current: { [v.field]: (contact[v.field] as string | null) ?? null }, currentSources: sources, incoming: { [v.field]: v.value }, source: { source: `enrichment_${v.source}`, batchId: ctx.batchId, at: v.at } });
+    Object.assign(changes, merged.changes);
+    sources = merged.sources as Record<string, FieldSource>;
+  }
+  if (Object.keys(changes).length === 0) return [];
+  await tx`update public.contacts set ${tx({ ...changes, fieldSources: tx.json(sources as never) } as Record<string, unknown>)} where id = ${contactId}`;
+  await auditLogRepository.record(tx, { orgId: ctx.orgId, actorType: 'system', actorId: null, action: 'contacts.enrich', subjectType: 'contact', subjectId: contactId, before: Object.fromEntries(Object.keys(changes).map((k) => [k, contact[k] ?? null])), after: changes, reason: `enrichment (${usable[0]!.source})` });
+  return Object.keys(changes);
+}

@@ -81,7 +81,7 @@ export async function importRoutes(app: FastifyInstance, options: { storage: Fil
       tags: ['Leads'],
       summary: 'Start importing an uploaded file, with the mapping as shown or corrected, and the lawful basis the leads were collected under',
       params: idParams,
-      body: z.strictObject({ mapping: columnMappingSchema.optional(), lawfulBasis: lawfulBasisSchema, lawfulBasisSource: z.string().min(1).max(300).nullable().default(null) }),
+      body: z.strictObject({ mapping: columnMappingSchema.optional(), lawfulBasis: lawfulBasisSchema, lawfulBasisSource: z.string().min(1).max(300).nullable().default(null), enrich: z.boolean().default(false) }),
       response: { 200: z.object({ workflowId: z.string() }), ...errors },
     },
   }, async (request) => {
@@ -96,7 +96,7 @@ export async function importRoutes(app: FastifyInstance, options: { storage: Fil
     const problems = mappingProblems(mapping);
     if (problems.length > 0) throw new HttpProblem(400, 'invalid-request', `The mapping cannot import anything: ${problems.join('; ')}`);
     const workflowId = leadImportWorkflowId(batch.orgId, batch.id);
-    await app.db.asService((tx) => tx`update public.import_batches set mapping = ${tx.json(mapping as never)}, lawful_basis = ${request.body.lawfulBasis}, lawful_basis_source = ${request.body.lawfulBasisSource},
+    await app.db.asService((tx) => tx`update public.import_batches set mapping = ${tx.json(mapping as never)}, lawful_basis = ${request.body.lawfulBasis}, lawful_basis_source = ${request.body.lawfulBasisSource}, enrich = ${request.body.enrich},
       workflow_id = ${workflowId}, status = 'running' where id = ${batch.id} and status = 'uploaded'`);
     await options.temporal.workflow.start('leadImportWorkflow', { taskQueue: options.taskQueue, workflowId, args: [{ orgId: batch.orgId, batchId: batch.id }], staticSummary: `Lead import ${batch.id.slice(0, 8)}` });
     await request.withDb((tx) => audit(tx, request, 'imports.start', { type: 'organisation', id: batch.orgId }, null, { batchId: batch.id, lawfulBasis: request.body.lawfulBasis }));

@@ -10,6 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Database } from '../../adapters/db/session.ts';
 import { createLocalFileStorage } from '../../adapters/storage/local.ts';
+import { createApolloEnricher } from '../../adapters/enrichment/apollo.ts';
+import { startFakeApolloServer, type FakeApolloServer } from '../../adapters/enrichment/fake-apollo-server.ts';
 import { startTestWorker } from '../../infra/testing/activities.ts';
 import { testApp, tokenFor } from '../../infra/testing/api.ts';
 import { appDatabase, seedOrganisation, type SeededOrg } from '../../infra/testing/database.ts';
@@ -22,16 +24,18 @@ let db: Database;
 let app: FastifyInstance;
 let org: SeededOrg;
 let worker: { stop(): Promise<void> } | undefined;
+let apollo: FakeApolloServer;
 const storageDir = mkdtempSync(path.join(tmpdir(), 'closeloop-imports-'));
 const storage = createLocalFileStorage({ rootDir: storageDir });
 const taskQueue = uniqueTaskQueue('lead-import');
 
 beforeAll(async () => {
+  apollo = await startFakeApolloServer({ apiKey: 'apollo-test-key' });
   env = await createTimeSkippingEnv();
   db = appDatabase('lead-import');
   org = await seedOrganisation(db, 'Import Co');
   app = await testApp({ temporal: env.client, taskQueue, storage });
-  worker = await startTestWorker({ env, db, taskQueue, overrides: { storage } });
+  worker = await startTestWorker({ env, db, taskQueue, overrides: { storage, enricher: createApolloEnricher({ apiKey: 'apollo-test-key', baseUrl: apollo.url }) } });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -39,14 +43,15 @@ afterAll(async () => {
   await db?.end();
   await env?.teardown();
   rmSync(storageDir, { recursive: true, force: true });
+  await apollo?.close();
 });
 
 const rep = async () => ({ authorization: `Bearer ${await tokenFor(org.users.rep)}` });
 
-async function importFile(csv: string, fileName: string, lawfulBasis = 'legitimate_interest') {
+async function importFile(csv: string, fileName: string, lawfulBasis = 'legitimate_interest', enrich = false) {
   const uploaded = await app.inject({ method: 'POST', url: `/v1/imports?fileName=${fileName}`, headers: { ...(await rep()), 'content-type': 'text/csv' }, payload: csv });
   expect(uploaded.statusCode, uploaded.body).toBe(201);
-  const started = await app.inject({ method: 'POST', url: `/v1/imports/${uploaded.json().id}/start`, headers: await rep(), payload: { lawfulBasis, lawfulBasisSource: fileName } });
+  const started = await app.inject({ method: 'POST', url: `/v1/imports/${uploaded.json().id}/start`, headers: await rep(), payload: { lawfulBasis, lawfulBasisSource: fileName, enrich } });
   expect(started.statusCode, started.body).toBe(200);
   await env.client.workflow.getHandle(started.json().workflowId).result();
   const progress = (await app.inject({ url: `/v1/imports/${uploaded.json().id}/progress`, headers: await rep() })).json();
@@ -131,5 +136,21 @@ describe('lead import', () => {
     await dispatcher.runOnce();
     expect(await db.asService((tx) => tx`select source, lawful_basis, lawful_basis_source from public.contacts where org_id = ${org.orgId} and emails @> '{form.lead@umbrella-corp.com}'`))
       .toEqual([{ source: 'form', lawfulBasis: 'consent', lawfulBasisSource: 'contact form on umbrella-corp.com' }]);
+  });
+
+  it('enrichment (Apollo, through its API fake) fills gaps only, and each enriched field keeps its source and date', async () => {
+    apollo.addPerson({ email: 'kim.ng@wayne-corp.com' }, { title: 'Chief Executive Officer', seniority: 'c_suite', linkedin_url: 'http://www.linkedin.com/in/kim-ng-wayne', city: 'Gotham', country: 'United States', organization: { name: 'Wayne Enterprises', primary_domain: 'wayne-corp.com' } });
+    const csv = ['Email,First Name,Last Name,Company,Title', 'kim.ng@wayne-corp.com,Kim,Ng,Wayne Corp,Founder', 'lee@nobody-known.com,Lee,Bo,Nobody Known,'].join('\n');
+    const { progress } = await importFile(csv, 'enrich.csv', 'legitimate_interest', true);
+    expect(progress).toMatchObject({ created: 2, failed: 0 });
+    const [kim] = await db.asService((tx) => tx<{ title: string; linkedinUrl: string; fieldSources: Record<string, { source: string; at: string }> }[]>`
+      select title, linkedin_url, field_sources from public.contacts where org_id = ${org.orgId} and emails @> '{kim.ng@wayne-corp.com}'`);
+    expect(kim!.title).toBe('Founder'); // the file's value stays: enrichment ranks below every import
+    expect(kim!.linkedinUrl).toBe('https://www.linkedin.com/in/kim-ng-wayne');
+    expect(kim!.fieldSources.linkedinUrl).toMatchObject({ source: 'enrichment_apollo', at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
+    expect(kim!.fieldSources.title!.source).toBe('generic_csv');
+    const sent = apollo.requests().map((r) => r.body as Record<string, unknown>);
+    expect(sent).toHaveLength(2);
+    expect(sent.every((b) => b.reveal_personal_emails === false && b.reveal_phone_number === false)).toBe(true);
   });
 });
