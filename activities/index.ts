@@ -12,6 +12,7 @@ import { createCadenceActivities } from './cadence.ts';
 import { createContactErasureActivities } from './contact-erasure.ts';
 import { createMailboxActivities } from './mailbox.ts';
 import { createLeadImportActivities } from './lead-import.ts';
+import { createIdentityActivities } from './identity.ts';
 import { createOutboundActivities, type OutboundHooks } from './outbound.ts';
 import { createStackCheckActivities } from './stack-check.ts';
 
@@ -48,6 +49,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCadenceActivities(deps),
     ...createMailboxActivities(deps),
     ...createLeadImportActivities(deps),
+    ...createIdentityActivities(deps),
   };
 }
 

@@ -43,7 +43,7 @@ describe('organisation scoping', () => {
     for (const route of routes) {
       const id = b.rows[resourceOf(route.url)];
       expect([route.url, id !== undefined]).toEqual([route.url, true]);
-      const payload = route.method === 'PATCH' ? {} : route.url.endsWith('/decision') ? { decision: 'approve' } : route.url.endsWith('/events') ? { eventId: 'e1', kind: 'reply' } : route.url.endsWith('/reassign') ? { ownerMemberId: randomUUID() } : route.url.endsWith('/imports/:id/start') ? { lawfulBasis: 'none' } : route.method === 'POST' ? {} : undefined;
+      const payload = route.method === 'PATCH' ? {} : route.url.endsWith('/match-reviews/:id/decision') ? { decision: 'keep_apart' } : route.url.endsWith('/decision') ? { decision: 'approve' } : route.url.endsWith('/events') ? { eventId: 'e1', kind: 'reply' } : route.url.endsWith('/reassign') ? { ownerMemberId: randomUUID() } : route.url.endsWith('/imports/:id/start') ? { lawfulBasis: 'none' } : route.method === 'POST' ? {} : undefined;
       const res = await app.inject({ method: route.method as 'GET', url: route.url.replace(':id', id!), headers: as('admin'), ...(payload ? { payload } : {}) });
       expect([route.method, route.url, res.statusCode]).toEqual([route.method, route.url, 404]);
       expect(res.headers['content-type']).toContain('application/problem+json');

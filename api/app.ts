@@ -18,6 +18,7 @@ import { mailboxRoutes, type GmailApiConfig } from './routes/mailboxes.ts';
 import { cockpitRoutes } from './routes/cockpit.ts';
 import { uiRoutes } from './routes/ui.ts';
 import { importRoutes } from './routes/imports.ts';
+import { identityRoutes } from './routes/identity.ts';
 import type { FileStorage } from '../adapters/storage/port.ts';
 import { salesObjectRoutes } from './routes/sales-objects.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(webhookRoutes, { onReceived: deps.onWebhookReceived });
   await app.register(uiRoutes, { config: { devLogin: deps.devLoginSecret !== null, supabase: deps.supabaseAuth ?? null, temporalUiUrl: deps.temporalUiUrl ?? 'http://127.0.0.1:8233' } });
   await app.register(cockpitRoutes, { temporalUiUrl: deps.temporalUiUrl ?? 'http://127.0.0.1:8233', namespace: deps.namespace ?? 'default' });
+  await app.register(identityRoutes, { temporal: deps.temporal, taskQueue: deps.taskQueue ?? 'closeloop-processes' });
   await app.register(importRoutes, { storage: deps.storage ?? null, temporal: deps.temporal, taskQueue: deps.taskQueue ?? 'closeloop-processes' });
   await app.register(mailboxRoutes, { gmail: deps.gmail ?? null, temporal: deps.temporal, taskQueue: deps.taskQueue ?? 'closeloop-processes' });
   return app;

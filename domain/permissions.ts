@@ -30,6 +30,8 @@ export const resourceSchema = z.enum([
   'mailbox_connections',
   'import_batches',
   'import_rows',
+  'match_reviews',
+  'contact_merges',
   'invitations',
   'mailboxes',
   'outbound_messages',
@@ -67,6 +69,7 @@ const rep: Grants = {
   mailbox_connections: ['read'],
   import_batches: ['read', 'create'],
   import_rows: ['read'],
+  match_reviews: ['read'],
 };
 
 const manager: Grants = {
@@ -77,6 +80,9 @@ const manager: Grants = {
   playbooks: ['read', 'create'],
   // Reassigning a running cadence to another rep.
   enrolments: ['read', 'create', 'update'],
+  // Identity resolution: deciding pairs, merging and un-merging contacts.
+  match_reviews: ['read', 'update'],
+  contact_merges: ['read', 'create'],
 };
 
 const admin: Grants = {

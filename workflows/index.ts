@@ -5,3 +5,4 @@ export { outboundEmailWorkflow } from './outbound-email/workflow.ts';
 export { followUpCadenceWorkflow } from './follow-up-cadence/workflow.ts';
 export { mailboxSyncWorkflow } from './mailbox-sync/workflow.ts';
 export { leadImportWorkflow } from './lead-import/workflow.ts';
+export { identitySweepWorkflow } from './identity-sweep/workflow.ts';

@@ -50,6 +50,8 @@ const keyOf: Record<string, { column: string; updatable: string }> = {
   mailbox_connections: { column: 'id', updatable: 'status' },
   import_batches: { column: 'id', updatable: 'status' },
   import_rows: { column: 'id', updatable: 'reason' },
+  match_reviews: { column: 'id', updatable: 'status' },
+  contact_merges: { column: 'id', updatable: 'reason' },
   invitations: { column: 'id', updatable: 'revoked_at' },
   mailboxes: { column: 'id', updatable: 'paused' },
   outbound_messages: { column: 'id', updatable: 'status' },

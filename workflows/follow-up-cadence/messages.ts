@@ -24,6 +24,8 @@ export const stopSignal = defineSignal<[{ reason: string }]>('stop');
 export const taskDoneSignal = defineSignal<[{ stepKey: string }]>('taskDone');
 /** The enrolment has a new owner (the API has already written it): later drafts and tasks are theirs. */
 export const reassignedSignal = defineSignal<[{ ownerMemberId: string }]>('reassigned');
+/** The contact was merged into another (identity resolution): the cadence now belongs to the survivor. */
+export const contactMergedSignal = defineSignal<[{ survivorId: string }]>('contactMerged');
 /** The contact's email addresses changed: a cadence waiting for a working address after a hard bounce resumes. */
 export const addressChangedSignal = defineSignal<[]>('addressChanged');
 

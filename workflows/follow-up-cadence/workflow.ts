@@ -24,6 +24,7 @@ import {
   SOFT_BOUNCE_RETRY_MS,
   addressChangedSignal,
   cadenceEventSignal,
+  contactMergedSignal,
   cadenceStatusQuery,
   pauseSignal,
   reassignedSignal,
@@ -94,6 +95,10 @@ export async function followUpCadenceWorkflow(input: FollowUpInput): Promise<Fol
   });
   setHandler(reassignedSignal, ({ ownerMemberId }) => {
     upsertSearchAttributes([{ key: Owner, value: ownerMemberId }]);
+  });
+  // The workflow id keeps the merged-away contact's id (ids stay stable, ADR-0015); the search attribute follows.
+  setHandler(contactMergedSignal, ({ survivorId }) => {
+    upsertSearchAttributes([{ key: ContactId, value: survivorId }]);
   });
   setHandler(taskDoneSignal, ({ stepKey }) => void tasksDone.add(stepKey));
   setHandler(cadenceEventSignal, (event) => {
