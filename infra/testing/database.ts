@@ -66,7 +66,7 @@ export async function seedOrganisation(db: Database, name: string): Promise<Seed
     rows.import_batches = await one(tx`insert into public.import_batches ${tx({ orgId, source: 'generic_csv', fileName: 'leads.csv', status: 'completed' })} returning id`);
     rows.imports = rows.import_batches; // the API names them /v1/imports
     rows.import_rows = await one(tx`insert into public.import_rows ${tx({ orgId, batchId: rows.import_batches, line: 2, outcome: 'failed', reason: 'no email, LinkedIn URL, or name and company' })} returning id`);
-    const second = await one(tx`insert into public.contacts ${tx({ orgId, firstName: 'Priya', lastName: 'Raman', emails: [`p.raman@${orgId}.example`], lawfulBasis: 'legitimate_interest' })} returning id`);
+    const second = await one(tx`insert into public.contacts ${tx({ orgId, firstName: 'Omar', lastName: 'Haddad', emails: [`omar.haddad@${orgId}.example`], lawfulBasis: 'legitimate_interest' })} returning id`);
     const [pairA, pairB] = [rows.contacts!, second].sort();
     rows.match_reviews = await one(tx`insert into public.match_reviews ${tx({ orgId, contactA: pairA, contactB: pairB, score: 0.8, band: 'review' })} returning id`);
     rows.contact_merges = await one(tx`insert into public.contact_merges ${tx({ orgId, survivorId: rows.contacts, loserId: second, snapshot: tx.json({}), reason: 'seed', unmergedAt: new Date().toISOString() })} returning id`);

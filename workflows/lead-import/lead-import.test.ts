@@ -153,4 +153,19 @@ describe('lead import', () => {
     expect(sent).toHaveLength(2);
     expect(sent.every((b) => b.reveal_personal_emails === false && b.reveal_phone_number === false)).toBe(true);
   });
+
+  it('identity resolution runs on intake: an import of a transliterated duplicate is merged by the sweep it starts', async () => {
+    const csv = ['Email,First Name,Last Name,Company', 'juergen.bergmann@bergmann-logistik.de,Juergen,Bergmann,Bergmann Logistik GmbH'].join('\n');
+    const { progress } = await importFile(csv, 'duplicate.csv');
+    expect(progress).toMatchObject({ created: 1 });
+    let merged: unknown[] = [];
+    for (let i = 0; i < 400 && merged.length === 0; i++) {
+      merged = await db.asService((tx) => tx`select status, band from public.match_reviews where org_id = ${org.orgId} and status = 'merged'`);
+      if (merged.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(merged).toEqual([{ status: 'merged', band: 'merge' }]);
+    const bergmanns = await db.asService((tx) => tx<{ emails: string[] }[]>`select emails from public.contacts where org_id = ${org.orgId} and lower(last_name) = 'bergmann'`);
+    expect(bergmanns).toHaveLength(1);
+    expect(bergmanns[0]!.emails.sort()).toEqual(['j.bergmann@bergmann-logistik.de', 'juergen.bergmann@bergmann-logistik.de']);
+  });
 });

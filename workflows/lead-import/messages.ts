@@ -18,5 +18,7 @@ export function leadImportWorkflowId(orgId: string, batchId: string): string {
   return `lead-import:${orgId}:${batchId}`;
 }
 
+/** Patch id: after an import, the organisation's identity sweep is started or nudged (intake resolution). */
+export const SWEEP_AFTER_IMPORT = 'sweep-after-import';
 /** Rows per activity: small enough that a taken-over chunk repeats little (done lines are skipped anyway). */
 export const LEAD_IMPORT_CHUNK = 500;

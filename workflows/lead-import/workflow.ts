@@ -1,8 +1,10 @@
-import { proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { ParentClosePolicy, getExternalWorkflowHandle, patched, proxyActivities, setCurrentDetails, setHandler, startChild, upsertSearchAttributes } from '@temporalio/workflow';
+import { identitySweepWorkflowId, sweepNowSignal } from '../identity-sweep/messages.ts';
+import { identitySweepWorkflow } from '../identity-sweep/workflow.ts';
 import type { Activities } from '../../activities/index.ts';
 import { defaultActivityOptions, longActivityOptions } from '../shared/activity-options.ts';
 import { OrgId, ProcessStatus } from '../shared/search-attributes.ts';
-import { LEAD_IMPORT_CHUNK, leadImportProgressQuery, type LeadImportInput, type LeadImportProgress } from './messages.ts';
+import { LEAD_IMPORT_CHUNK, SWEEP_AFTER_IMPORT, leadImportProgressQuery, type LeadImportInput, type LeadImportProgress } from './messages.ts';
 
 const acts = proxyActivities<Activities>(defaultActivityOptions);
 const { importLeadChunk, prepareLeadImport } = proxyActivities<Activities>(longActivityOptions);
@@ -26,6 +28,15 @@ export async function leadImportWorkflow(input: LeadImportInput): Promise<LeadIm
     progress.processedRows = Math.min(totalRows, from + LEAD_IMPORT_CHUNK);
   }
   await acts.finishLeadImport({ ...input, status: 'completed', reason: null });
+  // Identity resolution runs on intake: the organisation's sweep is started (or nudged when it runs already).
+  if (patched(SWEEP_AFTER_IMPORT)) {
+    const sweepId = identitySweepWorkflowId(input.orgId);
+    try {
+      await startChild(identitySweepWorkflow, { workflowId: sweepId, args: [{ orgId: input.orgId }], parentClosePolicy: ParentClosePolicy.ABANDON });
+    } catch {
+      await getExternalWorkflowHandle(sweepId).signal(sweepNowSignal).catch(() => undefined);
+    }
+  }
   progress.status = 'completed';
   upsertSearchAttributes([{ key: ProcessStatus, value: 'completed' }]);
   setCurrentDetails(`Imported **${totalRows}** rows`);
