@@ -158,9 +158,9 @@ describe('lead import', () => {
     const csv = ['Email,First Name,Last Name,Company', 'juergen.bergmann@bergmann-logistik.de,Juergen,Bergmann,Bergmann Logistik GmbH'].join('\n');
     const { progress } = await importFile(csv, 'duplicate.csv');
     expect(progress).toMatchObject({ created: 1 });
-    let merged: unknown[] = [];
+    let merged: Array<{ status: string; band: string }> = [];
     for (let i = 0; i < 400 && merged.length === 0; i++) {
-      merged = await db.asService((tx) => tx`select status, band from public.match_reviews where org_id = ${org.orgId} and status = 'merged'`);
+      merged = [...(await db.asService((tx) => tx<Array<{ status: string; band: string }>>`select status, band from public.match_reviews where org_id = ${org.orgId} and status = 'merged'`))];
       if (merged.length === 0) await new Promise((r) => setTimeout(r, 50));
     }
     expect(merged).toEqual([{ status: 'merged', band: 'merge' }]);
