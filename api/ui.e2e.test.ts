@@ -3,8 +3,9 @@
 // webhook dispatcher. As people use it: an admin creates the hook secret in Settings; a rep enrols a contact, edits
 // and approves the draft, finds the email in the outbox, and — after the buyer's signed reply stopped the cadence —
 // reads it all on the contact's timeline; a manager watches the rep's follow-up SLA drop when a follow-up goes
-// overdue. Locators go by role and label (which checks the accessible names too); waits are for states, never for
-// time. Screenshots of each step land in .data/test-artifacts/ui/.
+// overdue, and merges a pair from the duplicates queue (choosing the survivor), then undoes the merge. Locators go by
+// role and label (which checks the accessible names too); waits are for states, never for time. Screenshots of each
+// step land in .data/test-artifacts/ui/.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
@@ -275,6 +276,73 @@ describe('the cockpit in a browser', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('alert').filter({ hasText: 'The process waiting for this approval is no longer running' }).waitFor();
     await screenshot(page, 'manager-reject-refused');
+    await page.context().close();
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('a manager reviews a duplicate pair side by side, merges it keeping the second record, sees it leave the queue, and undoes the merge', async () => {
+    const orgId = fixture.org.orgId;
+    const tag = randomUUID().slice(0, 6);
+    const people = [
+      { firstName: 'Dana', lastName: 'Whitfield', title: 'VP Sales', emails: [`dana.whitfield-${tag}@customer.example`] },
+      { firstName: 'Dana', lastName: 'Whitfeld', title: null, emails: [`d.whitfeld-${tag}@customer.example`] },
+    ];
+    const inserted = await db.asService(async (tx) => Promise.all(people.map(async (p) => {
+      const [row] = await tx<{ id: string }[]>`insert into public.contacts ${tx({ orgId, accountId: fixture.org.rows.accounts!, ...p, lawfulBasis: 'legitimate_interest' })} returning id`;
+      return { id: row!.id, name: `${p.firstName} ${p.lastName}`, title: p.title ?? '—' };
+    })));
+    // The table keeps each pair once, in uuid order: record 1 is the smaller id.
+    type Inserted = (typeof inserted)[number];
+    const [a, b] = inserted.sort((x, y) => (x.id < y.id ? -1 : 1)) as [Inserted, Inserted];
+    const fields = [
+      { field: 'name', outcome: 'agrees', similarity: 0.94, weight: 5.1, explanation: `given names the same; family names one letter apart (${a.name.split(' ')[1]} / ${b.name.split(' ')[1]})` },
+      { field: 'email', outcome: 'disagrees', similarity: 0.41, weight: -2.3, explanation: 'different addresses at the same domain' },
+      { field: 'phone', outcome: 'missing', similarity: null, weight: 0, explanation: 'no phone number on either record' },
+      { field: 'company', outcome: 'agrees', similarity: 1, weight: 2, explanation: 'same account' },
+    ];
+    const [review] = await db.asService((tx) => tx<{ id: string }[]>`insert into public.match_reviews ${tx({ orgId, contactA: a.id, contactB: b.id, score: 0.8, band: 'review', fields: tx.json(fields) })} returning id`);
+
+    const page = await signIn(`manager@${orgId}.example`);
+    await nav(page, 'Duplicates').click();
+    await page.getByRole('heading', { level: 1, name: 'Duplicates' }).waitFor();
+    await page.getByRole('button', { name: 'Find duplicates now' }).waitFor();
+    const queue = page.getByRole('navigation', { name: 'Pairs waiting for review' });
+    const pairInQueue = queue.getByRole('button', { name: new RegExp(`^${a.name} and ${b.name} score 80%`) });
+    await pairInQueue.click();
+    const detail = page.getByRole('region', { name: 'Selected pair' });
+    await detail.getByRole('heading', { level: 2, name: `${a.name} and ${b.name}` }).waitFor();
+    // Side by side, and each field's outcome in words (the symbol beside it is hidden from screen readers).
+    const records = detail.getByRole('table', { name: 'The two records side by side' });
+    await records.getByRole('row', { name: `Job title ${a.title} ${b.title}` }).waitFor();
+    const evidence = detail.getByRole('table', { name: 'How the fields compare' });
+    await evidence.getByRole('row', { name: /^Name agrees 94% \+5\.1 given names the same/ }).waitFor();
+    await evidence.getByRole('row', { name: /^Email disagrees 41% −2\.3 different addresses/ }).waitFor();
+    await evidence.getByRole('row', { name: /^Phone missing — ±0\.0 no phone number/ }).waitFor();
+    const first = detail.getByRole('radio', { name: `Record 1: ${a.name} survives` });
+    expect(await first.isChecked()).toBe(true);
+    await screenshot(page, 'manager-duplicates');
+
+    // The second record survives; m merges (the shortcuts stay on while a radio button has focus).
+    await detail.getByRole('radio', { name: `Record 2: ${b.name} survives` }).check();
+    await page.keyboard.press('m');
+    await page.getByRole('status').filter({ hasText: `Merged: ${a.name} was merged into ${b.name}, which survives.` }).waitFor();
+    await pairInQueue.waitFor({ state: 'detached' });
+    const exists = async () => (await db.asService((tx) => tx<{ id: string }[]>`select id from public.contacts where org_id = ${orgId} and id = any(${[a.id, b.id]}::uuid[])`)).map((r) => r.id).sort();
+    expect(await exists()).toEqual([b.id]);
+    const [decided] = await db.asService((tx) => tx<{ status: string }[]>`select status from public.match_reviews where id = ${review!.id}`);
+    expect(decided!.status).toBe('merged');
+    await screenshot(page, 'manager-duplicates-merged');
+
+    await page.getByRole('button', { name: `Undo merge of ${a.name} into ${b.name}` }).click();
+    await page.getByRole('status').filter({ hasText: `Merge undone: ${b.name} and ${a.name} are two contacts again.` }).waitFor();
+    expect(await exists()).toEqual([a.id, b.id].sort());
+    const [merge] = await db.asService((tx) => tx<{ unmergedAt: string | null }[]>`select unmerged_at from public.contact_merges where org_id = ${orgId} and survivor_id = ${b.id} and loser_id = ${a.id}`);
+    expect(merge!.unmergedAt).not.toBeNull();
+    await page.getByRole('button', { name: /^Undo merge/ }).waitFor({ state: 'detached' });
+    // The decision feeds the thresholds report (the pair stays "merged" there: undoing restores the contacts).
+    await page.getByText('How past pairs were decided', { exact: true }).click();
+    await page.getByRole('row', { name: 'review merged 1 80%' }).waitFor();
+    await screenshot(page, 'manager-duplicates-undone');
     await page.context().close();
     expect(pageErrors).toEqual([]);
   }, 120_000);

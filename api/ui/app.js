@@ -12,6 +12,7 @@ import { dealScreen, dealsScreen } from './screen-deals.js';
 import { outboxScreen } from './screen-outbox.js';
 import { settingsScreen } from './screen-settings.js';
 import { managerScreen } from './screen-manager.js';
+import { duplicatesScreen } from './screen-duplicates.js';
 
 const routes = [
   ['/signin', signinScreen],
@@ -25,6 +26,7 @@ const routes = [
   ['/deals/:id', dealScreen],
   ['/outbox', outboxScreen],
   ['/manager', managerScreen],
+  ['/duplicates', duplicatesScreen],
   ['/settings', settingsScreen],
 ];
 
@@ -36,6 +38,7 @@ const nav = [
   ['/deals', 'Deals'],
   ['/outbox', 'Outbox'],
   ['/manager', 'Manager view', ['manager', 'admin']],
+  ['/duplicates', 'Duplicates', ['manager', 'admin']],
   ['/settings', 'Settings', ['admin']],
 ];
 
