@@ -1,9 +1,12 @@
 // Merging two contacts and undoing it exactly (SQL). A merge moves every row that refers to the losing contact to
-// the survivor (recording each moved row's id), fills the survivor's empty fields from the loser (most complete
-// wins; emails are united; the stronger lawful basis and any do-not-contact are kept), and stores both originals;
+// the survivor (recording each moved row's id), keeps per field the better value (domain/survivorship.ts: most
+// complete, then source priority, then most recent; emails are united; the stronger lawful basis and any
+// do-not-contact are kept), and stores both originals;
 // an un-merge puts the loser back with its own id, moves exactly those rows back, and restores the survivor.
 import type { Tx } from './client.ts';
 import { auditLogRepository } from './audit-log-repository.ts';
+import type { FieldSource } from '../../domain/lead-import.ts';
+import { survivingValue } from '../../domain/survivorship.ts';
 import { NotFoundError, PolicyViolationError, ValidationError } from '../../domain/errors.ts';
 
 /** Tables whose rows point at a contact, moved to the survivor on merge and back on un-merge. */
@@ -55,9 +58,13 @@ export const identityRepository = {
     const runs = await tx<{ workflowId: string }[]>`update public.process_runs set subject_id = ${m.survivorId} where org_id = ${m.orgId} and subject_type = 'contact' and subject_id = ${m.loserId} returning workflow_id`;
     moved.process_runs = runs.map((r) => r.workflowId);
 
-    // Survivorship: the survivor's values, its gaps filled from the loser; emails united; the stronger basis.
+    // Survivorship per field (domain/survivorship.ts); emails united; the stronger basis; any do-not-contact.
     const changes: Record<string, unknown> = {};
-    for (const field of fillable) if ((survivor[field] === null || survivor[field] === undefined) && loser[field] !== null && loser[field] !== undefined) changes[field] = loser[field];
+    const sourceOf = (r: ContactRow, column: string) => ((r.field_sources ?? {}) as Record<string, FieldSource>)[column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase())] ?? null;
+    for (const field of fillable) {
+      const keep = survivingValue({ value: survivor[field], source: sourceOf(survivor, field) }, { value: loser[field], source: sourceOf(loser, field) });
+      if (keep === 'loser' && loser[field] !== survivor[field]) changes[field] = loser[field];
+    }
     const emails = [...new Set([...survivor.emails, ...loser.emails])].slice(0, 10);
     if (emails.length !== survivor.emails.length) changes.emails = emails;
     const keys = [...new Set([...survivor.email_keys, ...loser.email_keys])];
@@ -67,7 +74,13 @@ export const identityRepository = {
       changes.lawful_basis_source = loser.lawful_basis_source;
     }
     if (loser.do_not_contact && !survivor.do_not_contact) changes.do_not_contact = true;
-    const sources = { ...loser.field_sources, ...survivor.field_sources };
+    // Each field keeps the source of the value it now holds.
+    const sources: Record<string, unknown> = { ...loser.field_sources, ...survivor.field_sources };
+    for (const field of Object.keys(changes)) {
+      const name = field.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+      const from = sourceOf(loser, field);
+      if (from) sources[name] = from;
+    }
     await tx`delete from public.contacts where org_id = ${m.orgId} and id = ${m.loserId}`;
     // (postgres.js turns camelCase keys into columns; these are already column names, which it leaves as they are.)
     if (Object.keys(changes).length > 0) await tx`update public.contacts set ${tx({ ...changes } as Record<string, unknown>)} where org_id = ${m.orgId} and id = ${m.survivorId}`;

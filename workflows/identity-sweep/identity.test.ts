@@ -114,6 +114,17 @@ describe('identity resolution', () => {
     expect((await app.inject({ method: 'POST', url: `/v1/contact-merges/${merged.json().mergeId}/unmerge`, headers: await as('manager') })).statusCode).toBe(409);
   });
 
+  it('survivorship per field: a better source on the merged-away record wins; a typed value stays', async () => {
+    const src = (source: string) => ({ source, batchId: null, at: '2026-11-01T00:00:00.000Z' });
+    const survivor = await contact({ firstName: 'Walter', lastName: 'Skinner', emails: ['walter@fbi-corp.com'], title: 'AD', country: 'US', fieldSources: { title: src('apollo') } });
+    const loser = await contact({ firstName: 'Walt', lastName: 'Skinner', emails: ['w.skinner@fbi-corp.com'], title: 'Assistant Director', country: 'CA', fieldSources: { title: src('hubspot'), country: src('hubspot') } });
+    const reviewId = await reviewFor(survivor, loser);
+    expect((await app.inject({ method: 'POST', url: `/v1/match-reviews/${reviewId}/decision`, headers: await as('manager'), payload: { decision: 'merge', survivorId: survivor } })).statusCode).toBe(200);
+    const [merged] = await db.asService((tx) => tx<{ firstName: string; title: string; country: string; fieldSources: Record<string, { source: string }> }[]>`select first_name, title, country, field_sources from public.contacts where id = ${survivor}`);
+    expect(merged).toMatchObject({ firstName: 'Walter', title: 'Assistant Director', country: 'US' });
+    expect(merged!.fieldSources.title!.source).toBe('hubspot');
+  });
+
   it('a merge while the merged-away contact is in a cadence: the survivor takes it over (one cadence, its search attribute follows)', async () => {
     const survivor = await contact({ firstName: 'Fox', lastName: 'Mulder', emails: ['fox@fbi-corp.com'] });
     const loser = await contact({ firstName: 'Fox', lastName: 'Mulder', emails: ['f.mulder@fbi-corp.com'] });
