@@ -1,12 +1,11 @@
 // Two worker processes on one task queue; the one running an activity is killed with SIGKILL. The other
 // finishes the activity, and the workflow's history says so.
-import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { isAlive, spawnManaged, tail, type ManagedProcess } from '../infra/dev/processes.ts';
-import { repoRoot } from '../infra/paths.ts';
+import { isAlive, tail, type ManagedProcess } from '../infra/dev/processes.ts';
+import { spawnWorkerProcess } from '../infra/testing/worker-process.ts';
 import { testResources, uniqueTaskQueue } from '../infra/testing/harness.ts';
 import { stackCheckWorkflowId, type WorkerCheckReport } from '../workflows/stack-check/messages.ts';
 import type { stackCheckWorkflow } from '../workflows/stack-check/workflow.ts';
@@ -17,25 +16,7 @@ afterAll(async () => {
 });
 
 function startWorker(identity: string, taskQueue: string): ManagedProcess {
-  const r = testResources();
-  const proc = spawnManaged({
-    name: identity,
-    command: process.execPath,
-    args: ['--import', 'tsx', path.join(repoRoot, 'worker/main.ts')],
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      DATABASE_URL: r.appDatabaseUrl,
-      TEMPORAL_ADDRESS: r.temporalAddress,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      WORKER_IDENTITY: identity,
-      WORKFLOW_BUNDLE_PATH: r.workflowBundle.codePath,
-      CLOSELOOP_LINK_SECRET: 'failover-test-link-secret-32-characters',
-      // The test database is shared with other test files, whose webhook deliveries are theirs to dispatch.
-      CLOSELOOP_INBOX_DISPATCHER: 'off',
-    },
-    logFile: path.join(r.testRunDir, `${taskQueue}-${identity}.log`),
-  });
+  const proc = spawnWorkerProcess(identity, taskQueue);
   workers.push(proc);
   return proc;
 }

@@ -10,8 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import { Client, Connection } from '@temporalio/client';
 import type { Database } from '../adapters/db/session.ts';
 import { createLocalFileStorage } from '../adapters/storage/local.ts';
-import { isAlive, spawnManaged, tail, type ManagedProcess } from '../infra/dev/processes.ts';
-import { repoRoot } from '../infra/paths.ts';
+import { isAlive, tail, type ManagedProcess } from '../infra/dev/processes.ts';
+import { spawnWorkerProcess } from '../infra/testing/worker-process.ts';
 import { testApp, tokenFor } from '../infra/testing/api.ts';
 import { appDatabase, seedOrganisation, type SeededOrg } from '../infra/testing/database.ts';
 import { testResources, uniqueTaskQueue } from '../infra/testing/harness.ts';
@@ -27,26 +27,7 @@ let app: FastifyInstance;
 let org: SeededOrg;
 
 function startWorker(identity: string): ManagedProcess {
-  const r = testResources();
-  const proc = spawnManaged({
-    name: identity,
-    command: process.execPath,
-    args: ['--import', 'tsx', path.join(repoRoot, 'worker/main.ts')],
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      DATABASE_URL: r.appDatabaseUrl,
-      TEMPORAL_ADDRESS: r.temporalAddress,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      WORKER_IDENTITY: identity,
-      WORKFLOW_BUNDLE_PATH: r.workflowBundle.codePath,
-      CLOSELOOP_LINK_SECRET: 'import-failover-link-secret-32-characters',
-      CLOSELOOP_STORAGE: 'local',
-      CLOSELOOP_STORAGE_DIR: storageDir,
-      CLOSELOOP_INBOX_DISPATCHER: 'off',
-    },
-    logFile: path.join(r.testRunDir, `${taskQueue}-${identity}.log`),
-  });
+  const proc = spawnWorkerProcess(identity, taskQueue, { CLOSELOOP_STORAGE: 'local', CLOSELOOP_STORAGE_DIR: storageDir });
   workers.push(proc);
   return proc;
 }
