@@ -118,6 +118,9 @@ export const identityRepository = {
     for (const stakeholder of removed.stakeholders) await tx`insert into public.stakeholders select * from jsonb_populate_record(null::public.stakeholders, ${JSON.stringify(stakeholder)}::text::jsonb)`;
     await tx`update public.contacts c set (${tx(columns)}) = (select ${tx(columns)} from jsonb_populate_record(null::public.contacts, ${JSON.stringify(survivor)}::text::jsonb)) where c.org_id = ${u.orgId} and c.id = ${merge.survivorId}`;
     await tx`update public.contact_merges set unmerged_at = now(), unmerged_by_member_id = ${u.memberId} where id = ${u.mergeId}`;
+    // A person undid it: they are two people, and the sweep must not merge them again by itself.
+    const [a, b] = [merge.survivorId, merge.loserId].sort();
+    await tx`update public.match_reviews set status = 'kept_apart', decided_by_member_id = ${u.memberId}, decided_at = now() where org_id = ${u.orgId} and contact_a = ${a!} and contact_b = ${b!}`;
     await auditLogRepository.record(tx, { orgId: u.orgId, actorType: u.memberId ? 'member' : 'system', actorId: u.memberId, action: 'contacts.unmerge', subjectType: 'contact', subjectId: merge.survivorId, before: null, after: { mergeId: u.mergeId, restored: merge.loserId }, reason: 'un-merge' });
     // The loser's enrolments went back with it: their workflows keep their ids (the contact id in them is the loser's).
     const back = await tx<{ workflowId: string }[]>`select workflow_id from public.enrolments where org_id = ${u.orgId} and contact_id = ${merge.loserId} and status = 'active'`;

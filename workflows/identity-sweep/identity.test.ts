@@ -109,6 +109,7 @@ describe('identity resolution', () => {
     const undone = await app.inject({ method: 'POST', url: `/v1/contact-merges/${merged.json().mergeId}/unmerge`, headers: await as('manager') });
     expect(undone.statusCode, undone.body).toBe(200);
     expect(await picture([survivor, loser])).toEqual(before);
+    expect(await db.asService((tx) => tx`select status from public.match_reviews where id = ${reviewId}`)).toEqual([{ status: 'kept_apart' }]); // not merged again by the sweep
     const audit = await db.asService((tx) => tx<{ action: string }[]>`select action from public.audit_log where org_id = ${orgId()} and action in ('contacts.merge', 'contacts.unmerge') order by at`);
     expect(audit.map((a) => a.action)).toEqual(['contacts.merge', 'contacts.unmerge']);
     expect((await app.inject({ method: 'POST', url: `/v1/contact-merges/${merged.json().mergeId}/unmerge`, headers: await as('manager') })).statusCode).toBe(409);
