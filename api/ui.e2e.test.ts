@@ -339,9 +339,10 @@ describe('the cockpit in a browser', () => {
     const [merge] = await db.asService((tx) => tx<{ unmergedAt: string | null }[]>`select unmerged_at from public.contact_merges where org_id = ${orgId} and survivor_id = ${b.id} and loser_id = ${a.id}`);
     expect(merge!.unmergedAt).not.toBeNull();
     await page.getByRole('button', { name: /^Undo merge/ }).waitFor({ state: 'detached' });
-    // The decision feeds the thresholds report (the pair stays "merged" there: undoing restores the contacts).
+    // Undoing a merge keeps the pair apart (the sweep will not merge it again), and the report says so.
+    expect((await db.asService((tx) => tx<{ status: string }[]>`select status from public.match_reviews where id = ${review!.id}`))[0]!.status).toBe('kept_apart');
     await page.getByText('How past pairs were decided', { exact: true }).click();
-    await page.getByRole('row', { name: 'review merged 1 80%' }).waitFor();
+    await page.getByRole('row', { name: 'review kept apart 1 80%' }).waitFor();
     await screenshot(page, 'manager-duplicates-undone');
     await page.context().close();
     expect(pageErrors).toEqual([]);
