@@ -42,9 +42,13 @@ export function createLeadImportActivities(deps: Pick<ActivityDeps, 'db' | 'stor
     async importLeadChunk(input: { orgId: string; batchId: string; from: number; to: number }) {
       const batch = await batchOf(input.orgId, input.batchId);
       const file = await fileOf(input.batchId, batch.storageKey!);
-      const done = new Set((await db.asService((tx) => tx<{ line: number }[]>`select line from public.import_rows where batch_id = ${input.batchId}`)).map((r) => r.line));
+      const rows = file.rows.slice(input.from, input.to);
+      // Lines of this chunk already recorded (a retried or taken-over chunk): skipped.
+      const lines = rows.map((r) => r.line);
+      const done = new Set((await db.asService((tx) => tx<{ line: number }[]>`
+        select line from public.import_rows where batch_id = ${input.batchId} and line between ${Math.min(...lines)} and ${Math.max(...lines)}`)).map((r) => r.line));
       const ctx: Omit<LeadContext, 'nowIso'> = { orgId: input.orgId, source: batch.source, batchId: input.batchId, lawfulBasis: batch.lawfulBasis, lawfulBasisSource: batch.lawfulBasisSource, actor: batch.createdByMemberId ? { type: 'member', id: batch.createdByMemberId } : { type: 'system', id: null } };
-      for (const [i, row] of file.rows.slice(input.from, input.to).entries()) {
+      for (const [i, row] of rows.entries()) {
         if (i % 25 === 0) heartbeat({ row: input.from + i });
         if (done.has(row.line)) continue;
         const lead = 'error' in row ? null : normaliseLead(rowToRaw(file.headers, row.values, batch.mapping));

@@ -7,6 +7,7 @@
 // the rep's mailbox is never stored.
 import type { MailboxClient, MailboxMessage } from '../adapters/gmail/port.ts';
 import type { Tx } from '../adapters/db/client.ts';
+import { contactsRepository } from '../adapters/db/contacts-repository.ts';
 import { mailboxConnectionsRepository, type MailboxConnectionRow } from '../adapters/db/mailbox-connections-repository.ts';
 import { webhookInboxRepository } from '../adapters/db/webhook-inbox-repository.ts';
 import { ConfigurationError, MailboxDisconnectedError, NotFoundError } from '../domain/errors.ts';
@@ -32,8 +33,7 @@ async function matchContact(tx: Tx, orgId: string, message: MailboxMessage): Pro
     where l.org_id = ${orgId} and l.provider_thread_id = ${message.threadId} limit 1`;
   if (inThread) return inThread.contactId;
   for (const address of [...message.failedRecipients.map((f) => f.address), message.inbound.from]) {
-    const [contact] = await tx<{ id: string }[]>`
-      select id from public.contacts where org_id = ${orgId} and emails @> ${[address.toLowerCase()]}::text[] and erased_at is null order by created_at limit 1`;
+    const contact = await contactsRepository.byAddress(tx, orgId, address);
     if (contact) return contact.id;
   }
   return null;

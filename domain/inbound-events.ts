@@ -108,7 +108,7 @@ export type InboundEvent =
   | { kind: 'meeting_booked'; attendeeEmail: string; startsAtMs: number; endsAtMs: number | null; title: string | null; occurredAtMs: number }
   | { kind: 'ignored'; reason: string };
 
-const resendStatuses: Record<string, Exclude<Extract<InboundEvent, { kind: 'email_status' }>['status'], never> | undefined> = {
+const resendStatuses: Partial<Record<string, Extract<InboundEvent, { kind: 'email_status' }>['status']>> = {
   'email.delivered': 'delivered',
   'email.bounced': 'bounced',
   'email.complained': 'complained',

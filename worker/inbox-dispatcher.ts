@@ -11,6 +11,8 @@
 import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Tx } from '../adapters/db/client.ts';
+import { cadenceRepository } from '../adapters/db/cadence-repository.ts';
+import { contactsRepository } from '../adapters/db/contacts-repository.ts';
 import { eventLogRepository } from '../adapters/db/event-log-repository.ts';
 import { applyDeliveryOutcome } from '../activities/outbound.ts';
 import type { Database } from '../adapters/db/session.ts';
@@ -84,18 +86,6 @@ const envelope = (row: InboxRow, n: number, occurredAtMs: number) => ({
   causationId: null,
 });
 
-async function activeCadences(tx: Tx, orgId: string, contactId: string): Promise<string[]> {
-  const rows = await tx<{ workflowId: string }[]>`select workflow_id from public.enrolments where org_id = ${orgId} and contact_id = ${contactId} and status = 'active' order by started_at`;
-  return rows.map((r) => r.workflowId);
-}
-
-async function contactByAddress(tx: Tx, orgId: string, address: string) {
-  const [contact] = await tx<{ id: string; accountId: string | null; timeZone: string | null }[]>`
-    select id, account_id, time_zone from public.contacts where org_id = ${orgId} and emails @> ${[address.trim().toLowerCase()]}::text[] and erased_at is null
-    order by created_at limit 1`;
-  return contact;
-}
-
 /** The activity a delivery adds, once: found again by the inbox row it came from. */
 async function activityOnce(tx: Tx, row: InboxRow, activity: Record<string, unknown>): Promise<string> {
   const ref = `inbox:${row.id}`;
@@ -129,14 +119,14 @@ async function plan(tx: Tx, row: InboxRow, event: InboundEvent): Promise<Plan> {
     let messages: Message[] = [];
     if (event.status === 'bounced' && event.bounceType === 'hard') {
       await suppressionsRepository.suppress(tx, row.orgId, sent.toAddress, 'bounced', 'resend');
-      messages = to(await activeCadences(tx, row.orgId, sent.contactId), { eventId, kind: 'hard_bounce' });
+      messages = to(await cadenceRepository.activeWorkflowIds(tx, row.orgId, sent.contactId), { eventId, kind: 'hard_bounce' });
     } else if (event.status === 'bounced') {
       // A soft bounce concerns the process that sent it: its next step waits a day.
-      const cadences = await activeCadences(tx, row.orgId, sent.contactId);
+      const cadences = await cadenceRepository.activeWorkflowIds(tx, row.orgId, sent.contactId);
       messages = to(cadences.filter((id) => id === sent.processWorkflowId), { eventId, kind: 'soft_bounce' });
     } else if (event.status === 'complained') {
       await suppressionsRepository.suppress(tx, row.orgId, sent.toAddress, 'complained', 'resend');
-      messages = to(await activeCadences(tx, row.orgId, sent.contactId), { eventId, kind: 'complaint' });
+      messages = to(await cadenceRepository.activeWorkflowIds(tx, row.orgId, sent.contactId), { eventId, kind: 'complaint' });
     }
     return { outcome: `email ${event.status}${event.bounceType ? ` (${event.bounceType})` : ''}: ${messages.length} process message(s)${breaker}`, messages };
   }
@@ -159,7 +149,7 @@ async function plan(tx: Tx, row: InboxRow, event: InboundEvent): Promise<Plan> {
   if (event.kind === 'reply_received') {
     const contact = event.contactId
       ? (await tx<{ id: string; accountId: string | null; timeZone: string | null }[]>`select id, account_id, time_zone from public.contacts where org_id = ${row.orgId} and id = ${event.contactId} and erased_at is null`)[0]
-      : await contactByAddress(tx, row.orgId, event.message.from);
+      : await contactsRepository.byAddress(tx, row.orgId, event.message.from);
     if (!contact) throw new ParkError('no contact has the sender\'s address: add the address to the right contact, then replay this delivery');
     // A delivery status notification (Gmail) says more than the text: its failed recipients and their status codes.
     const dsn = deliveryStatusBounce(event.failedRecipients ?? []);
@@ -170,7 +160,7 @@ async function plan(tx: Tx, row: InboxRow, event: InboundEvent): Promise<Plan> {
     });
     const returnsAtMs = classification.kind === 'out_of_office' ? classification.returnsAtMs : null;
     await appendOnce(tx, { ...envelope(row, 0, event.occurredAtMs), kind: 'reply.received', subject: { type: 'contact', id: contact.id }, data: { classification: classification.kind, returnsAt: returnsAtMs === null ? null : new Date(returnsAtMs).toISOString(), activityId, inboxId: row.id } });
-    const cadences = await activeCadences(tx, row.orgId, contact.id);
+    const cadences = await cadenceRepository.activeWorkflowIds(tx, row.orgId, contact.id);
     let cadenceEvent: CadenceEvent | null = null;
     switch (classification.kind) {
       case 'reply':
@@ -196,7 +186,7 @@ async function plan(tx: Tx, row: InboxRow, event: InboundEvent): Promise<Plan> {
     return { outcome: `reply classified ${classification.kind}: ${messages.length} process message(s)`, messages };
   }
 
-  const contact = await contactByAddress(tx, row.orgId, event.attendeeEmail);
+  const contact = await contactsRepository.byAddress(tx, row.orgId, event.attendeeEmail);
   if (!contact) throw new ParkError('no contact has the attendee\'s address: add the address to the right contact, then replay this delivery');
   const endsAtMs = event.endsAtMs && event.endsAtMs > event.startsAtMs ? event.endsAtMs : event.startsAtMs + 30 * 60_000;
   const activityId = await activityOnce(tx, row, {
@@ -204,7 +194,7 @@ async function plan(tx: Tx, row: InboxRow, event: InboundEvent): Promise<Plan> {
     meetingStartAt: new Date(event.startsAtMs).toISOString(), meetingEndAt: new Date(endsAtMs).toISOString(), meetingStatus: 'scheduled',
   });
   await appendOnce(tx, { ...envelope(row, 0, event.occurredAtMs), kind: 'meeting.booked', subject: { type: 'contact', id: contact.id }, data: { startsAt: new Date(event.startsAtMs).toISOString(), activityId, inboxId: row.id } });
-  const messages = to(await activeCadences(tx, row.orgId, contact.id), { eventId, kind: 'meeting_booked' });
+  const messages = to(await cadenceRepository.activeWorkflowIds(tx, row.orgId, contact.id), { eventId, kind: 'meeting_booked' });
   return { outcome: `meeting booked: ${messages.length} process message(s)`, messages };
 }
 

@@ -54,6 +54,12 @@ export const cadenceRepository = {
     return { enrolment, playbookKey: version!.key, definition: version!.definition, contact: contact!, accountName: account?.name ?? null, owner: owner! };
   },
 
+  /** The workflow ids of a contact's running cadences, oldest first. */
+  async activeWorkflowIds(tx: Tx, orgId: string, contactId: string): Promise<string[]> {
+    const rows = await tx<{ workflowId: string }[]>`select workflow_id from public.enrolments where org_id = ${orgId} and contact_id = ${contactId} and status = 'active' order by started_at`;
+    return rows.map((r) => r.workflowId);
+  },
+
   /** Running cadences to end with this one: the person's other cadences, or their colleagues' at the account. */
   async otherActiveEnrolments(tx: Tx, orgId: string, enrolmentId: string, scope: 'contact' | 'account') {
     const rows = await tx<{ workflowId: string }[]>`

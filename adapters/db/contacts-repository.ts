@@ -37,6 +37,14 @@ export const contactsRepository = {
   },
 
   /** Privacy erasure (app.erase_contact): personal data cleared, addresses kept only as suppression hashes. */
+  /** The (oldest, not erased) contact that has this address; addresses are stored lower-cased. */
+  async byAddress(tx: Tx, orgId: string, address: string): Promise<{ id: string; accountId: string | null; timeZone: string | null } | undefined> {
+    const [contact] = await tx<{ id: string; accountId: string | null; timeZone: string | null }[]>`
+      select id, account_id, time_zone from public.contacts where org_id = ${orgId} and emails @> ${[address.trim().toLowerCase()]}::text[] and erased_at is null
+      order by created_at limit 1`;
+    return contact;
+  },
+
   async erase(tx: Tx, orgId: string, contactId: string, actor: { type: string; id: string | null }, reason: string): Promise<ErasureReport> {
     try {
       // Raw webhook deliveries (a reply's text, a bounce) are stored verbatim: any that mention one of the person's

@@ -5,6 +5,7 @@
 // an un-merge puts the loser back with its own id, moves exactly those rows back, and restores the survivor.
 import type { Tx } from './client.ts';
 import { auditLogRepository } from './audit-log-repository.ts';
+import { cadenceRepository } from './cadence-repository.ts';
 import type { FieldSource } from '../../domain/lead-import.ts';
 import { survivingValue } from '../../domain/survivorship.ts';
 import { NotFoundError, PolicyViolationError, ValidationError } from '../../domain/errors.ts';
@@ -13,6 +14,8 @@ import { NotFoundError, PolicyViolationError, ValidationError } from '../../doma
 const referencing = ['activities', 'tasks', 'signals', 'outbound_messages', 'enrolments', 'import_rows'] as const;
 /** Fields the survivor takes from the loser when its own is empty. */
 const fillable = ['first_name', 'last_name', 'title', 'phone_e164', 'linkedin_url', 'country', 'time_zone', 'department', 'seniority', 'account_id'] as const;
+/** field_sources names fields as the app does (camelCase); the row read as JSON has column names. */
+const fieldName = (column: string) => column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
 const basisRank: Record<string, number> = { none: 0, legitimate_interest: 1, contract: 2, consent: 3 };
 
 type ContactRow = Record<string, unknown> & { id: string; emails: string[]; email_keys: string[]; lawful_basis: string; lawful_basis_source: string | null; do_not_contact: boolean; erased_at: string | null; field_sources: Record<string, unknown> };
@@ -42,8 +45,8 @@ export const identityRepository = {
     if (!survivor || !loser) throw new NotFoundError('Both contacts must exist in this organisation');
     if (survivor.erased_at || loser.erased_at) throw new PolicyViolationError('An erased contact is not merged');
 
-    const survivorCadences = await tx<{ workflowId: string }[]>`select workflow_id from public.enrolments where org_id = ${m.orgId} and contact_id = ${m.survivorId} and status = 'active'`;
-    const loserCadences = await tx<{ workflowId: string }[]>`select workflow_id from public.enrolments where org_id = ${m.orgId} and contact_id = ${m.loserId} and status = 'active'`;
+    const survivorCadences = await cadenceRepository.activeWorkflowIds(tx, m.orgId, m.survivorId);
+    const loserCadences = await cadenceRepository.activeWorkflowIds(tx, m.orgId, m.loserId);
 
     // Stakeholder rows that would repeat one of the survivor's (same deal and role) are removed, and kept for undo.
     const removedStakeholders = await tx<{ row: string }[]>`
@@ -60,7 +63,7 @@ export const identityRepository = {
 
     // Survivorship per field (domain/survivorship.ts); emails united; the stronger basis; any do-not-contact.
     const changes: Record<string, unknown> = {};
-    const sourceOf = (r: ContactRow, column: string) => ((r.field_sources ?? {}) as Record<string, FieldSource>)[column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase())] ?? null;
+    const sourceOf = (r: ContactRow, column: string) => ((r.field_sources ?? {}) as Record<string, FieldSource>)[fieldName(column)] ?? null;
     for (const field of fillable) {
       const keep = survivingValue({ value: survivor[field], source: sourceOf(survivor, field) }, { value: loser[field], source: sourceOf(loser, field) });
       if (keep === 'loser' && loser[field] !== survivor[field]) changes[field] = loser[field];
@@ -77,9 +80,8 @@ export const identityRepository = {
     // Each field keeps the source of the value it now holds.
     const sources: Record<string, unknown> = { ...loser.field_sources, ...survivor.field_sources };
     for (const field of Object.keys(changes)) {
-      const name = field.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
       const from = sourceOf(loser, field);
-      if (from) sources[name] = from;
+      if (from) sources[fieldName(field)] = from;
     }
     await tx`delete from public.contacts where org_id = ${m.orgId} and id = ${m.loserId}`;
     // (postgres.js turns camelCase keys into columns; these are already column names, which it leaves as they are.)
@@ -95,7 +97,7 @@ export const identityRepository = {
     });
     return {
       mergeId: merge!.id,
-      cadences: loserCadences.map((c) => ({ workflowId: c.workflowId, action: survivorCadences.length > 0 ? ('stop' as const) : ('follow' as const) })),
+      cadences: loserCadences.map((workflowId) => ({ workflowId, action: survivorCadences.length > 0 ? ('stop' as const) : ('follow' as const) })),
     };
   },
 
@@ -123,7 +125,6 @@ export const identityRepository = {
     await tx`update public.match_reviews set status = 'kept_apart', decided_by_member_id = ${u.memberId}, decided_at = now() where org_id = ${u.orgId} and contact_a = ${a!} and contact_b = ${b!}`;
     await auditLogRepository.record(tx, { orgId: u.orgId, actorType: u.memberId ? 'member' : 'system', actorId: u.memberId, action: 'contacts.unmerge', subjectType: 'contact', subjectId: merge.survivorId, before: null, after: { mergeId: u.mergeId, restored: merge.loserId }, reason: 'un-merge' });
     // The loser's enrolments went back with it: their workflows keep their ids (the contact id in them is the loser's).
-    const back = await tx<{ workflowId: string }[]>`select workflow_id from public.enrolments where org_id = ${u.orgId} and contact_id = ${merge.loserId} and status = 'active'`;
-    return { survivorId: merge.survivorId, loserId: merge.loserId, cadences: back.map((b) => b.workflowId) };
+    return { survivorId: merge.survivorId, loserId: merge.loserId, cadences: await cadenceRepository.activeWorkflowIds(tx, u.orgId, merge.loserId) };
   },
 };

@@ -6,6 +6,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { z } from 'zod';
 import type { LinkSigner } from '../../adapters/links/unsubscribe.ts';
 import { outboundRepository } from '../../adapters/db/outbound-repository.ts';
+import { cadenceRepository } from '../../adapters/db/cadence-repository.ts';
 import { suppressionsRepository } from '../../adapters/db/suppressions-repository.ts';
 import { approvalDecisionSchema } from '../../domain/approval.ts';
 import { emailSchema } from '../../domain/objects.ts';
@@ -176,9 +177,9 @@ export async function outboundRoutes(app: FastifyInstance, options: { temporal: 
       const suppressionId = await suppressionsRepository.suppress(tx, claim.orgId, message.toAddress, 'unsubscribed', 'one-click');
       await tx`insert into public.audit_log ${tx({ orgId: claim.orgId, actorType: 'system', actorId: null, action: 'suppressions.unsubscribe', subjectType: 'suppression', subjectId: suppressionId, after: tx.json({ via: 'one-click', messageId: claim.messageId }) })}`;
       // Every running cadence of this person stops, not only the one that sent this email.
-      return tx<{ workflowId: string }[]>`select distinct workflow_id from public.enrolments where org_id = ${claim.orgId} and contact_id = ${message.contactId} and status = 'active'`;
+      return cadenceRepository.activeWorkflowIds(tx, claim.orgId, message.contactId);
     });
-    for (const { workflowId } of cadences) {
+    for (const workflowId of cadences) {
       // The suppression already blocks every later send; a cadence that cannot be signalled now stops at its next send.
       await options.temporal?.workflow.getHandle(workflowId).signal(cadenceEventSignal, { eventId: `unsubscribe:${claim.messageId}`, kind: 'unsubscribed' }).catch((err: unknown) => request.log.warn({ err, workflowId }, 'could not signal the cadence'));
     }

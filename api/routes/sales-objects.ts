@@ -18,6 +18,7 @@ import {
   taskSchema,
   taskStatusSchema,
 } from '../../domain/objects.ts';
+import { cadenceRepository } from '../../adapters/db/cadence-repository.ts';
 import { addressChangedSignal } from '../../workflows/follow-up-cadence/messages.ts';
 import { crudRoutes, patchOf } from './crud.ts';
 
@@ -53,9 +54,8 @@ export async function salesObjectRoutes(app: FastifyInstance, options: { tempora
     // A cadence waiting for a working address after a hard bounce resumes once the rep has fixed it.
     afterUpdate: async (request, after, changed) => {
       if (!changed.includes('emails') || !options.temporal) return;
-      const running = await app.db.asService((tx) => tx<{ workflowId: string }[]>`
-        select workflow_id from public.enrolments where org_id = ${after.orgId as string} and contact_id = ${after.id as string} and status = 'active'`);
-      for (const { workflowId } of running) {
+      const running = await app.db.asService((tx) => cadenceRepository.activeWorkflowIds(tx, after.orgId as string, after.id as string));
+      for (const workflowId of running) {
         await options.temporal.workflow.getHandle(workflowId).signal(addressChangedSignal).catch((err: unknown) => request.log.warn({ err, workflowId }, 'could not tell the cadence about the new address'));
       }
     },
