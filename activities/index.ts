@@ -1,5 +1,6 @@
 // createActivities(deps): the worker passes real adapters, tests pass fakes. Workflows import only the type.
 import type { EmailDrafter } from '../adapters/ai/port.ts';
+import type { CallNotesExtractor } from '../adapters/ai/call-notes-port.ts';
 import type { GmailConnector } from '../adapters/gmail/port.ts';
 import type { TokenCipher } from '../adapters/secrets/token-cipher.ts';
 import type { FileStorage } from '../adapters/storage/port.ts';
@@ -9,6 +10,8 @@ import type { EmailSender } from '../adapters/email/port.ts';
 import type { LinkSigner } from '../adapters/links/unsubscribe.ts';
 import type { SystemRepository } from '../adapters/db/system-repository.ts';
 import { createCadenceActivities } from './cadence.ts';
+import { createCallNotesActivities } from './call-notes.ts';
+import { createMeetingPrepActivities } from './meeting-prep.ts';
 import { createContactErasureActivities } from './contact-erasure.ts';
 import { createMailboxActivities } from './mailbox.ts';
 import { createLeadImportActivities } from './lead-import.ts';
@@ -23,10 +26,12 @@ export interface ActivityDeps {
   /** Writes and rewrites email drafts: OpenAI, or the offline template drafter of the embedded default. */
   drafter: EmailDrafter;
   links: LinkSigner;
+  /** Reads call notes: OpenAI, or the offline rules extractor (the default when absent). */
+  callNotesExtractor?: CallNotesExtractor;
   outboundHooks?: OutboundHooks;
   /** Lead enrichment (imports that ask for it): Apollo, or the offline enricher. */
   enricher?: LeadEnricher;
-  /** Files (lead imports); absent in tests that import nothing. */
+  /** Files (lead imports, meeting briefs); absent in tests that import nothing. */
   storage?: FileStorage;
   /** Gmail (mailbox sync, send assist); null or absent when not configured (the embedded default). */
   gmail?: GmailDeps | null;
@@ -50,6 +55,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createMailboxActivities(deps),
     ...createLeadImportActivities(deps),
     ...createIdentityActivities(deps),
+    ...createCallNotesActivities(deps),
+    ...createMeetingPrepActivities(deps),
   };
 }
 

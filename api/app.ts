@@ -21,6 +21,7 @@ import { importRoutes } from './routes/imports.ts';
 import { identityRoutes } from './routes/identity.ts';
 import type { FileStorage } from '../adapters/storage/port.ts';
 import { salesObjectRoutes } from './routes/sales-objects.ts';
+import { callNoteRoutes } from './routes/call-notes.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
 
@@ -101,7 +102,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(healthRoutes, { checks: deps.readinessChecks });
   await app.register(sessionRoutes, { devLoginSecret: deps.devLoginSecret, audience: deps.auth.audience });
   await app.register(organisationRoutes);
-  await app.register(salesObjectRoutes, { temporal: deps.temporal });
+  await app.register(salesObjectRoutes, { temporal: deps.temporal, taskQueue: deps.taskQueue ?? 'closeloop-processes' });
   await app.register(suppressionRoutes);
   await app.register(outboundRoutes, { temporal: deps.temporal, links: deps.links });
   await app.register(cadenceRoutes, { temporal: deps.temporal, taskQueue: deps.taskQueue ?? 'closeloop-processes' });
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(uiRoutes, { config: { devLogin: deps.devLoginSecret !== null, supabase: deps.supabaseAuth ?? null, temporalUiUrl: deps.temporalUiUrl ?? 'http://127.0.0.1:8233' } });
   await app.register(cockpitRoutes, { temporalUiUrl: deps.temporalUiUrl ?? 'http://127.0.0.1:8233', namespace: deps.namespace ?? 'default' });
   await app.register(identityRoutes, { temporal: deps.temporal, taskQueue: deps.taskQueue ?? 'closeloop-processes' });
+  await app.register(callNoteRoutes, { temporal: deps.temporal, taskQueue: deps.taskQueue ?? 'closeloop-processes', storage: deps.storage ?? null });
   await app.register(importRoutes, { storage: deps.storage ?? null, temporal: deps.temporal, taskQueue: deps.taskQueue ?? 'closeloop-processes' });
   await app.register(mailboxRoutes, { gmail: deps.gmail ?? null, temporal: deps.temporal, taskQueue: deps.taskQueue ?? 'closeloop-processes' });
   return app;

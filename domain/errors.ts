@@ -36,6 +36,29 @@ export class AiRefusedError extends Error {
   override readonly name = 'AiRefusedError';
 }
 
+/** The model's answer was not JSON (cut off or broken): retrying the same call is unlikely to help. */
+export class AiMalformedOutputError extends Error {
+  override readonly name = 'AiMalformedOutputError';
+}
+
+/** The model's JSON does not fit the schema asked for: nothing from it is used. */
+export class AiSchemaMismatchError extends Error {
+  override readonly name = 'AiSchemaMismatchError';
+}
+
+/** The provider said "too many requests" (429): retryable; `retryAfterMs` when it said how long to wait. */
+export class AiRateLimitedError extends Error {
+  override readonly name = 'AiRateLimitedError';
+  constructor(message: string, readonly retryAfterMs: number | null = null) {
+    super(message);
+  }
+}
+
+/** The provider did not answer in time: retryable. */
+export class AiTimeoutError extends Error {
+  override readonly name = 'AiTimeoutError';
+}
+
 /** A connected mailbox lost its authorisation (token revoked or expired for good): the rep must reconnect. */
 export class MailboxDisconnectedError extends Error {
   override readonly name = 'MailboxDisconnectedError';
@@ -50,5 +73,7 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   ProviderRejectedError.name,
   StaleReservationError.name,
   AiRefusedError.name,
+  AiMalformedOutputError.name,
+  AiSchemaMismatchError.name,
   MailboxDisconnectedError.name,
 ] as const;

@@ -4,6 +4,7 @@
 // bodies with `interpretDelivery`, and a body that cannot be interpreted is a ValidationError (the row is parked).
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
+import { callNoteIntakeSchema, type CallNoteIntake } from './call-note-intake.ts';
 import { leadFieldSchema } from './lead-import.ts';
 import { emailSchema, lawfulBasisSchema, timeZoneSchema } from './objects.ts';
 import { inboundMessageSchema, type InboundMessage } from './reply-classification.ts';
@@ -57,7 +58,15 @@ export const leadSubmittedHookSchema = z.strictObject({
   }),
 });
 
-export const closeloopHookSchema = z.discriminatedUnion('type', [replyReceivedHookSchema, meetingBookedHookSchema, leadSubmittedHookSchema]);
+/** Closeloop's generic hook: a call recorder (or a notes tool) has the notes or transcript of a call. */
+export const callRecordedHookSchema = z.strictObject({
+  id: eventId,
+  type: z.literal('call.recorded'),
+  occurredAt: timestamp,
+  data: callNoteIntakeSchema,
+});
+
+export const closeloopHookSchema = z.discriminatedUnion('type', [replyReceivedHookSchema, meetingBookedHookSchema, leadSubmittedHookSchema, callRecordedHookSchema]);
 export type CloseloopHook = z.infer<typeof closeloopHookSchema>;
 
 // Resend's email events (only the fields used; Resend adds fields over time, so the rest passes).
@@ -105,6 +114,7 @@ export type InboundEvent =
     }
   | { kind: 'mailbox_changed'; emailAddress: string; historyId: string }
   | { kind: 'lead_submitted'; lead: Partial<Record<string, string>>; lawfulBasis: 'consent' | 'legitimate_interest' | 'contract' | 'none'; lawfulBasisSource: string; occurredAtMs: number }
+  | { kind: 'call_recorded'; externalId: string; note: CallNoteIntake; occurredAtMs: number }
   | { kind: 'meeting_booked'; attendeeEmail: string; startsAtMs: number; endsAtMs: number | null; title: string | null; occurredAtMs: number }
   | { kind: 'ignored'; reason: string };
 
@@ -167,6 +177,9 @@ export function interpretDelivery(provider: InboundProvider, body: unknown, rece
   const hook = parse(closeloopHookSchema, body, 'Closeloop hook');
   if (hook.type === 'lead.submitted') {
     return { kind: 'lead_submitted', lead: hook.data.lead, lawfulBasis: hook.data.lawfulBasis, lawfulBasisSource: hook.data.lawfulBasisSource, occurredAtMs: Date.parse(hook.occurredAt) };
+  }
+  if (hook.type === 'call.recorded') {
+    return { kind: 'call_recorded', externalId: hook.id, note: { ...hook.data, occurredAt: hook.data.occurredAt ?? hook.occurredAt }, occurredAtMs: Date.parse(hook.occurredAt) };
   }
   if (hook.type === 'reply.received') {
     const occurredAtMs = Date.parse(hook.occurredAt);

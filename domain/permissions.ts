@@ -42,6 +42,9 @@ export const resourceSchema = z.enum([
   'draft_revisions',
   'playbooks',
   'enrolments',
+  'call_notes',
+  'call_note_proposals',
+  'meeting_briefs',
 ]);
 export type Resource = z.infer<typeof resourceSchema>;
 
@@ -70,6 +73,9 @@ const rep: Grants = {
   import_batches: ['read', 'create'],
   import_rows: ['read'],
   match_reviews: ['read'],
+  call_notes: ['read', 'create'],
+  call_note_proposals: ['read'],
+  meeting_briefs: ['read'],
 };
 
 const manager: Grants = {

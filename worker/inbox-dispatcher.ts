@@ -9,7 +9,11 @@
 // waits with backoff and is processed when it is back. A delivery that cannot be processed (its shape, or no
 // contact to match) is parked with the reason until an admin replays it (`POST /v1/webhook-inbox/:id/replay`).
 import { createHash } from 'node:crypto';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { callNotesRepository, resolveCallNoteLinks } from '../adapters/db/call-notes-repository.ts';
+import { parseTranscript } from '../domain/transcript.ts';
+import { callNotesWorkflowId, type CallNotesInput } from '../workflows/call-notes/messages.ts';
+import { meetingPrepWorkflowId, type MeetingPrepInput } from '../workflows/meeting-prep/messages.ts';
 import type { Tx } from '../adapters/db/client.ts';
 import { cadenceRepository } from '../adapters/db/cadence-repository.ts';
 import { contactsRepository } from '../adapters/db/contacts-repository.ts';
@@ -60,6 +64,8 @@ class ParkError extends Error {
 
 type Message =
   | { workflowId: string; event: CadenceEvent }
+  /** Start a process once (a second start of the same id is a no-op): a call note's, a meeting's brief. */
+  | { workflowId: string; start: { workflowType: 'callNotesWorkflow' | 'meetingPrepWorkflow'; args: [CallNotesInput | MeetingPrepInput] } }
   /** Wake (or start) a mailbox's sync workflow: signal-with-start, so a mailbox whose workflow ended starts again. */
   | { workflowId: string; mailbox: MailboxSyncInput; historyId: string };
 type Plan = { outcome: string; messages: Message[] };
@@ -139,6 +145,29 @@ async function plan(tx: Tx, row: InboxRow, event: InboundEvent): Promise<Plan> {
     return { outcome: `lead ${outcome.outcome}`, messages: [] };
   }
 
+  if (event.kind === 'call_recorded') {
+    let transcript;
+    try {
+      transcript = parseTranscript(event.note.text, event.note.format);
+    } catch (err) {
+      if (err instanceof ValidationError) throw new ParkError(`the call's text cannot be read: ${err.message}`);
+      throw err;
+    }
+    const links = await resolveCallNoteLinks(tx, row.orgId, { ...event.note, ownerMemberId: null });
+    if (links.missing.length > 0) throw new ParkError(`not found in this organisation: ${links.missing.join(', ')}`);
+    if (!links.dealId && !links.accountId && !links.contactId) throw new ParkError('no deal, account or contact to link the call to: add a participant\'s address to the right contact, then replay this delivery');
+    if (!links.ownerMemberId) throw new ParkError('no rep for the call: put a member among the participants or give the deal an owner, then replay this delivery');
+    const noteId = derivedId(row.id, 0);
+    const workflowId = callNotesWorkflowId(row.orgId, noteId);
+    // The recorder's event id makes a second delivery find the first note.
+    const note = await callNotesRepository.insert(tx, {
+      orgId: row.orgId, source: 'webhook', externalId: event.externalId, format: transcript.format, title: event.note.title, occurredAt: event.note.occurredAt ?? new Date(event.occurredAtMs).toISOString(),
+      rawText: event.note.text, transcriptText: transcript.text, speakers: transcript.speakers, participants: links.participants,
+      dealId: links.dealId, accountId: links.accountId, contactId: links.contactId, ownerMemberId: links.ownerMemberId, createdByMemberId: null, workflowId,
+    });
+    return { outcome: `call note ${note.created ? 'recorded' : 'already recorded'}`, messages: [{ workflowId: note.workflowId, start: { workflowType: 'callNotesWorkflow', args: [{ orgId: row.orgId, callNoteId: note.id }] } }] };
+  }
+
   if (event.kind === 'mailbox_changed') {
     const connections = await tx<{ id: string }[]>`select id from public.mailbox_connections where org_id = ${row.orgId} and email_address = ${event.emailAddress} and status = 'connected'`;
     if (connections.length === 0) return { outcome: 'ignored: no connected mailbox with that address', messages: [] };
@@ -194,7 +223,9 @@ async function plan(tx: Tx, row: InboxRow, event: InboundEvent): Promise<Plan> {
     meetingStartAt: new Date(event.startsAtMs).toISOString(), meetingEndAt: new Date(endsAtMs).toISOString(), meetingStatus: 'scheduled',
   });
   await appendOnce(tx, { ...envelope(row, 0, event.occurredAtMs), kind: 'meeting.booked', subject: { type: 'contact', id: contact.id }, data: { startsAt: new Date(event.startsAtMs).toISOString(), activityId, inboxId: row.id } });
-  const messages = to(await cadenceRepository.activeWorkflowIds(tx, row.orgId, contact.id), { eventId, kind: 'meeting_booked' });
+  const messages: Message[] = to(await cadenceRepository.activeWorkflowIds(tx, row.orgId, contact.id), { eventId, kind: 'meeting_booked' });
+  // Its prep brief, before it starts.
+  messages.push({ workflowId: meetingPrepWorkflowId(row.orgId, activityId), start: { workflowType: 'meetingPrepWorkflow', args: [{ orgId: row.orgId, activityId }] } });
   return { outcome: `meeting booked: ${messages.length} process message(s)`, messages };
 }
 
@@ -235,7 +266,13 @@ export function createInboxDispatcher(options: InboxDispatcherOptions) {
     }
     for (const message of result.messages) {
       try {
-        if ('mailbox' in message) {
+        if ('start' in message) {
+          try {
+            await temporal.withDeadline(Date.now() + messageDeadlineMs, () => temporal.workflow.start(message.start.workflowType, { workflowId: message.workflowId, taskQueue, args: message.start.args }));
+          } catch (err) {
+            if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // started by an earlier pass
+          }
+        } else if ('mailbox' in message) {
           await temporal.withDeadline(Date.now() + messageDeadlineMs, () => temporal.workflow.signalWithStart('mailboxSyncWorkflow', {
             workflowId: message.workflowId, taskQueue, args: [message.mailbox], signal: historyChangedSignal, signalArgs: [{ historyId: message.historyId }],
           }));

@@ -6,3 +6,5 @@ export { followUpCadenceWorkflow } from './follow-up-cadence/workflow.ts';
 export { mailboxSyncWorkflow } from './mailbox-sync/workflow.ts';
 export { leadImportWorkflow } from './lead-import/workflow.ts';
 export { identitySweepWorkflow } from './identity-sweep/workflow.ts';
+export { callNotesWorkflow } from './call-notes/workflow.ts';
+export { meetingPrepWorkflow } from './meeting-prep/workflow.ts';

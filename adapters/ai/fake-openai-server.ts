@@ -29,8 +29,11 @@ export interface FakeOpenAiServer {
   requests(): RecordedOpenAiRequest[];
   /** Every later completion comes from `fn` (until reset). The default personalises the template it finds. */
   respondWith(fn: FakeResponder): void;
-  /** The next n requests answer `status` with `body` (default: an OpenAI-shaped error; a string is sent as is). */
-  failNext(n: number, status: number, body?: unknown): void;
+  /**
+   * The next n requests answer `status` with `body` (default: an OpenAI-shaped error; a string is sent as is) and
+   * any extra `headers`, e.g. { 'retry-after': '7' } on a 429.
+   */
+  failNext(n: number, status: number, body?: unknown, headers?: Record<string, string>): void;
   /** The next n requests lose their connection without an answer. */
   dropNext(n: number): void;
   /** The next n requests are never answered (until close): for client timeouts. */
@@ -47,7 +50,7 @@ export interface FakeOpenAiOptions {
   models?: string[];
 }
 
-type Failure = { status: number; body: unknown } | 'drop' | 'hang';
+type Failure = { status: number; body: unknown; headers: Record<string, string> } | 'drop' | 'hang';
 
 const defaultErrors: Record<number, { type: string; code: string | null; message: string }> = {
   400: { type: 'invalid_request_error', code: null, message: 'Invalid request (injected).' },
@@ -71,8 +74,8 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
   const failures: Failure[] = [];
   let responder: FakeResponder = personaliseFromRequest;
 
-  const json = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': `req_${randomBytes(12).toString('hex')}` }).end(JSON.stringify(body));
+  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { ...headers, 'content-type': 'application/json', 'x-request-id': `req_${randomBytes(12).toString('hex')}` }).end(JSON.stringify(body));
   };
   const error = (res: ServerResponse, status: number, over: Parameters<typeof openAiError>[1] = {}) => json(res, status, openAiError(status, over));
 
@@ -136,8 +139,8 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
     if (failure === 'drop') return void req.socket.destroy();
     if (failure === 'hang') return;
     if (failure) {
-      if (typeof failure.body === 'string') return void res.writeHead(failure.status, { 'content-type': 'text/html' }).end(failure.body);
-      return json(res, failure.status, failure.body);
+      if (typeof failure.body === 'string') return void res.writeHead(failure.status, { ...failure.headers, 'content-type': 'text/html' }).end(failure.body);
+      return json(res, failure.status, failure.body, failure.headers);
     }
 
     const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -165,7 +168,7 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
     respondWith: (fn) => {
       responder = fn;
     },
-    failNext: (n, status, body) => repeat(n, { status, body: body ?? openAiError(status) }),
+    failNext: (n, status, body, headers) => repeat(n, { status, body: body ?? openAiError(status), headers: headers ?? {} }),
     dropNext: (n) => repeat(n, 'drop'),
     hangNext: (n) => repeat(n, 'hang'),
     reset: () => {

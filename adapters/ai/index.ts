@@ -4,7 +4,11 @@ import { checkBaseUrl } from '../config-url.ts';
 import { createOfflineDrafter } from './offline.ts';
 import { createOpenAiDrafter } from './openai.ts';
 import type { EmailDrafter } from './port.ts';
+import { createOfflineCallNotesExtractor } from './call-notes-offline.ts';
+import { createOpenAiCallNotesExtractor } from './call-notes-openai.ts';
+import type { CallNotesExtractor } from './call-notes-port.ts';
 
+export type { CallNotesExtractor, ExtractRequest, ExtractionContext, ExtractionResult } from './call-notes-port.ts';
 export type { DraftContext, DraftedEmail, EmailDrafter, EmailText, PersonaliseRequest, RegenerateRequest } from './port.ts';
 
 export interface EmailDrafterConfig {
@@ -27,6 +31,26 @@ export function createEmailDrafter(config: EmailDrafterConfig): EmailDrafter {
         throw new ConfigurationError('CLOSELOOP_AI_PROVIDER=openai needs OPENAI_API_KEY, which is not set');
       }
       return createOpenAiDrafter({
+        apiKey: config.openaiApiKey,
+        ...(config.openaiModel?.trim() ? { model: config.openaiModel.trim() } : {}),
+        ...(config.openaiBaseUrl?.trim() ? { baseUrl: checkBaseUrl('OPENAI_BASE_URL', config.openaiBaseUrl) } : {}),
+      });
+    }
+    default:
+      throw new ConfigurationError(`CLOSELOOP_AI_PROVIDER must be "offline" or "openai", got ${JSON.stringify(config.provider)}`);
+  }
+}
+
+/** The call-notes extractor by the same configuration: OpenAI structured outputs, or the offline rules. */
+export function createCallNotesExtractor(config: EmailDrafterConfig): CallNotesExtractor {
+  switch (config.provider) {
+    case 'offline':
+      return createOfflineCallNotesExtractor();
+    case 'openai': {
+      if (!config.openaiApiKey?.trim()) {
+        throw new ConfigurationError('CLOSELOOP_AI_PROVIDER=openai needs OPENAI_API_KEY, which is not set');
+      }
+      return createOpenAiCallNotesExtractor({
         apiKey: config.openaiApiKey,
         ...(config.openaiModel?.trim() ? { model: config.openaiModel.trim() } : {}),
         ...(config.openaiBaseUrl?.trim() ? { baseUrl: checkBaseUrl('OPENAI_BASE_URL', config.openaiBaseUrl) } : {}),

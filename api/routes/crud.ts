@@ -35,8 +35,10 @@ export interface CrudSpec {
   derive?: (merged: Row, before: Row | null) => Row;
   created?: (row: Row) => EventDraft | null;
   updated?: (before: Row, after: Row, changed: string[]) => EventDraft[];
-  /** Runs after a change is committed (e.g. tells running processes); its failure does not undo the change. */
+  /** Run after a change is committed (e.g. tell running processes); their failure does not undo the change. */
+  afterCreate?: (request: FastifyRequest, row: Row) => Promise<void>;
   afterUpdate?: (request: FastifyRequest, after: Row, changed: string[]) => Promise<void>;
+  afterDelete?: (request: FastifyRequest, before: Row) => Promise<void>;
 }
 
 const idParams = z.object({ id: z.uuid() });
@@ -179,6 +181,7 @@ export function crudRoutes(app: FastifyInstance, spec: CrudSpec): void {
         if (event) await eventLogRepository.append(tx, eventEnvelope(request, { type: spec.subjectType, id: created!.id }, event));
         return created!;
       });
+      await spec.afterCreate?.(request, row);
       return reply.code(201).send(row);
     });
   }
@@ -213,12 +216,14 @@ export function crudRoutes(app: FastifyInstance, spec: CrudSpec): void {
       config: { permission: [spec.resource, 'delete'] },
       schema: { tags: [spec.tag], summary: `Delete one of ${spec.tag.toLowerCase()}`, params: idParams, response: { 204: z.null(), ...errorResponses } },
     }, async (request, reply) => {
-      await request.withDb(async (tx) => {
+      const removed = await request.withDb(async (tx) => {
         const before = await load(tx, request.params.id);
         const deleted = await tx`delete from ${tx(table)} where id = ${before.id}`;
         if (deleted.count === 0) throw new HttpProblem(403, 'forbidden', `Your role may not delete this ${spec.tag.toLowerCase()}`);
         await audit(tx, request, `${spec.resource}.delete`, { type: spec.subjectType, id: before.id }, before, null);
+        return before;
       });
+      await spec.afterDelete?.(request, removed);
       return reply.code(204).send(null);
     });
   }

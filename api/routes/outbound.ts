@@ -11,6 +11,7 @@ import { suppressionsRepository } from '../../adapters/db/suppressions-repositor
 import { approvalDecisionSchema } from '../../domain/approval.ts';
 import { emailSchema } from '../../domain/objects.ts';
 import { decideUpdate } from '../../workflows/outbound-email/messages.ts';
+import { decideProposalUpdate } from '../../workflows/call-notes/messages.ts';
 import { cadenceEventSignal } from '../../workflows/follow-up-cadence/messages.ts';
 import { HttpProblem } from '../problem.ts';
 import { crudRoutes } from './crud.ts';
@@ -30,7 +31,8 @@ const messageSchema = z.object({
   nextActionAt: ts.nullable(), createdAt: ts, updatedAt: ts,
 });
 const approvalSchema = z.object({
-  id: z.uuid(), orgId: z.uuid(), messageId: z.uuid(), workflowId: z.string(), status: z.string(), escalated: z.boolean(), requestedAt: ts, dueAt: ts,
+  id: z.uuid(), orgId: z.uuid(), messageId: z.uuid().nullable().describe('The email waiting for approval (null for a proposed CRM change)'),
+  proposalId: z.uuid().nullable().describe('The call note\'s proposed CRM change waiting for approval (null for an email)'), workflowId: z.string(), status: z.string(), escalated: z.boolean(), requestedAt: ts, dueAt: ts,
   remindedAt: ts.nullable(), decidedByMemberId: z.uuid().nullable(), decidedAt: ts.nullable(), decision: z.string().nullable(),
 });
 const outboxSchema = z.object({
@@ -48,6 +50,19 @@ const decisionBody = z.union([
 const unsubscribePage = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head>` +
   `<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">${body}</body></html>`;
+
+/** Sends a decision into the waiting process and turns its refusals into HTTP problems. */
+async function decideThrough<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (err) {
+    const type = (err as { cause?: { type?: string; message?: string } }).cause?.type;
+    if (err instanceof WorkflowUpdateFailedError && type === 'NotAllowedToApprove') throw new HttpProblem(403, 'forbidden', (err.cause as Error).message);
+    if (err instanceof WorkflowUpdateFailedError) throw new HttpProblem(409, 'conflict', (err.cause as Error | undefined)?.message ?? 'The decision was refused');
+    if (err instanceof WorkflowNotFoundError) throw new HttpProblem(409, 'conflict', 'The process waiting for this approval is no longer running');
+    throw err;
+  }
+}
 
 export async function outboundRoutes(app: FastifyInstance, options: { temporal: Client | null; links: LinkSigner }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -95,7 +110,7 @@ export async function outboundRoutes(app: FastifyInstance, options: { temporal: 
     tag: 'Outbound',
     subjectType: 'activity',
     rowSchema: approvalSchema,
-    columns: ['id', 'org_id', 'message_id', 'workflow_id', 'status', 'escalated', 'requested_at', 'due_at', 'reminded_at', 'decided_by_member_id', 'decided_at', 'decision'],
+    columns: ['id', 'org_id', 'message_id', 'proposal_id', 'workflow_id', 'status', 'escalated', 'requested_at', 'due_at', 'reminded_at', 'decided_by_member_id', 'decided_at', 'decision'],
     filters: { status: { column: 'status', schema: z.enum(['pending', 'approved', 'rejected', 'expired', 'skipped', 'cancelled']) } },
     orderColumn: 'requested_at',
   });
@@ -112,12 +127,21 @@ export async function outboundRoutes(app: FastifyInstance, options: { temporal: 
   }, async (request) => {
     const caller = request.caller!;
     if (caller.kind !== 'member') throw new HttpProblem(403, 'forbidden', 'Approvals are decided by people, not API keys');
-    const [approval] = await request.withDb((tx) => tx<{ workflowId: string; status: string }[]>`
-      select workflow_id, status from public.approvals where id = ${request.params.id}`);
+    const [approval] = await request.withDb((tx) => tx<{ workflowId: string; status: string; proposalId: string | null }[]>`
+      select workflow_id, status, proposal_id from public.approvals where id = ${request.params.id}`);
     if (!approval) throw new HttpProblem(404, 'not-found', `No approval ${request.params.id}`);
     if (!options.temporal) throw new HttpProblem(503, 'unavailable', 'Temporal is not configured for this API');
     if (approval.status !== 'pending') throw new HttpProblem(409, 'conflict', `This approval is already ${approval.status}`);
     const decidedBy = { memberId: caller.actorId, role: caller.role };
+    const body0 = request.body;
+    if (approval.proposalId) {
+      // A change a call note proposed (stage, amount, close date, a new contact, a role): approved or rejected, as is.
+      if (body0.decision !== 'approve' && body0.decision !== 'reject') throw new HttpProblem(400, 'invalid-request', 'A proposed CRM change is approved or rejected', [{ field: 'body.decision', message: 'must be approve or reject' }]);
+      return decideThrough(() => options.temporal!.workflow.getHandle(approval.workflowId).executeUpdate(decideProposalUpdate, {
+        args: [{ approvalId: request.params.id, decision: body0.decision as 'approve' | 'reject', decidedBy }],
+        updateId: `decide-${request.id}`,
+      }));
+    }
     // Text (edits, instructions) is stored as a draft revision; the workflow gets its id only (ADR-0007).
     const body = request.body;
     let revisionId: string | null = null;
@@ -134,16 +158,8 @@ export async function outboundRoutes(app: FastifyInstance, options: { temporal: 
       );
     }
     const decision = approvalDecisionSchema.parse({ decision: body.decision, ...(revisionId ? { revisionId } : {}), decidedBy });
-    try {
-      // The request id as update id: a retried HTTP request does not decide twice.
-      return await options.temporal.workflow.getHandle(approval.workflowId).executeUpdate(decideUpdate, { args: [decision], updateId: `decide-${request.id}` });
-    } catch (err) {
-      const type = (err as { cause?: { type?: string; message?: string } }).cause?.type;
-      if (err instanceof WorkflowUpdateFailedError && type === 'NotAllowedToApprove') throw new HttpProblem(403, 'forbidden', (err.cause as Error).message);
-      if (err instanceof WorkflowUpdateFailedError) throw new HttpProblem(409, 'conflict', (err.cause as Error | undefined)?.message ?? 'The decision was refused');
-      if (err instanceof WorkflowNotFoundError) throw new HttpProblem(409, 'conflict', 'The process waiting for this approval is no longer running');
-      throw err;
-    }
+    // The request id as update id: a retried HTTP request does not decide twice.
+    return decideThrough(() => options.temporal!.workflow.getHandle(approval.workflowId).executeUpdate(decideUpdate, { args: [decision], updateId: `decide-${request.id}` }));
   });
 
   r.get('/v1/outbox', {

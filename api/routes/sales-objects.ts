@@ -1,6 +1,6 @@
 // The canonical sales objects over HTTP: one crudRoutes call each, plus the events each change means.
-import type { FastifyInstance } from 'fastify';
-import type { Client } from '@temporalio/client';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import {
   accountCreateSchema,
@@ -20,12 +20,30 @@ import {
 } from '../../domain/objects.ts';
 import { cadenceRepository } from '../../adapters/db/cadence-repository.ts';
 import { addressChangedSignal } from '../../workflows/follow-up-cadence/messages.ts';
+import { meetingChangedSignal, meetingPrepWorkflowId } from '../../workflows/meeting-prep/messages.ts';
 import { crudRoutes, patchOf } from './crud.ts';
 
 const uuid = z.uuid();
 const stamp = ['created_at'];
 
-export async function salesObjectRoutes(app: FastifyInstance, options: { temporal: Client | null }) {
+export async function salesObjectRoutes(app: FastifyInstance, options: { temporal: Client | null; taskQueue: string }) {
+  // A scheduled meeting gets a prep brief; a changed one moves it, a cancelled or deleted one removes it. The
+  // meeting is saved either way: when Temporal cannot be reached the brief is missed, and the log says so.
+  const tellMeetingPrep = async (request: FastifyRequest, row: Record<string, unknown>, startIfMissing: boolean) => {
+    if (row.kind !== 'meeting' || !options.temporal) return;
+    const orgId = String(row.orgId);
+    const workflowId = meetingPrepWorkflowId(orgId, String(row.id));
+    try {
+      if (startIfMissing && row.meetingStatus === 'scheduled') {
+        await options.temporal.workflow.signalWithStart('meetingPrepWorkflow', { workflowId, taskQueue: options.taskQueue, args: [{ orgId, activityId: String(row.id) }], signal: meetingChangedSignal, signalArgs: [] });
+      } else {
+        await options.temporal.workflow.getHandle(workflowId).signal(meetingChangedSignal);
+      }
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) request.log.warn({ err, workflowId }, 'could not tell the meeting-prep process about the meeting');
+    }
+  };
+
   crudRoutes(app, {
     resource: 'accounts',
     path: '/v1/accounts',
@@ -102,6 +120,11 @@ export async function salesObjectRoutes(app: FastifyInstance, options: { tempora
     filters: { contactId: { column: 'contact_id', schema: uuid }, dealId: { column: 'deal_id', schema: uuid }, accountId: { column: 'account_id', schema: uuid } },
     orderColumn: 'occurred_at',
     deletable: true,
+    afterCreate: (request, row) => tellMeetingPrep(request, row, true),
+    afterUpdate: async (request, row, changed) => {
+      if (changed.some((field) => field === 'meetingStartAt' || field === 'meetingEndAt' || field === 'meetingStatus')) await tellMeetingPrep(request, row, true);
+    },
+    afterDelete: (request, row) => tellMeetingPrep(request, row, false),
     created: (row) => ({ kind: 'activity.logged', data: { activityKind: row.kind, direction: row.direction, contactId: row.contactId, dealId: row.dealId } }),
   });
 

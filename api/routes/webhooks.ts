@@ -74,7 +74,7 @@ export async function webhookRoutes(app: FastifyInstance, options: { onReceived?
       config: { auth: 'none' },
       schema: {
         tags: ['Webhooks'],
-        summary: 'Generic hooks: "reply.received" (inboxes other than Gmail) and "meeting.booked" (schedulers), signed with the organisation\'s Closeloop hook secret',
+        summary: 'Generic hooks: "reply.received" (inboxes other than Gmail), "meeting.booked" (schedulers), "lead.submitted" (web forms) and "call.recorded" (call recorders), signed with the organisation\'s Closeloop hook secret',
         description: `Headers: \`${CLOSELOOP_TIMESTAMP_HEADER}\` (unix seconds) and \`${CLOSELOOP_SIGNATURE_HEADER}: v1=<hex HMAC-SHA256 of "<timestamp>.<body>">\`. Payloads: docs/04-specs/webhooks.md.`,
         params: orgParams,
         body: rawBody,

@@ -14,7 +14,9 @@ export type CadenceEvent =
   | { eventId: string; kind: 'soft_bounce' }
   | { eventId: string; kind: 'unsubscribed' }
   | { eventId: string; kind: 'complaint' }
-  | { eventId: string; kind: 'meeting_booked' };
+  | { eventId: string; kind: 'meeting_booked' }
+  /** A call note says the contact asked to be called back (at `atMs` when certain): emails wait until then. */
+  | { eventId: string; kind: 'callback_requested'; atMs: number | null };
 
 export const cadenceEventSignal = defineSignal<[CadenceEvent]>('cadenceEvent');
 export const pauseSignal = defineSignal<[{ reason: string }]>('pause');
@@ -65,5 +67,7 @@ export const HARD_BOUNCE_WAITS_FOR_FIX = 'hard-bounce-waits-for-fix';
 export const RESCHEDULE_IN_WINDOW = 'reschedule-in-window';
 /** Patch id: a step held for review is drafted again once the rep resumes (it used to be skipped). */
 export const RETRY_HELD_STEP = 'retry-held-step';
+/** A callback without a certain time holds the cadence's emails this long (the rep confirms the time meanwhile). */
+export const DEFAULT_CALLBACK_PAUSE_MS = 7 * 24 * 3600 * 1000;
 /** After a soft bounce, the next step waits at least this long. */
 export const SOFT_BOUNCE_RETRY_MS = 24 * 3600 * 1000;

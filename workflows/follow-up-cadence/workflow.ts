@@ -17,6 +17,7 @@ import { buyerRepliedSignal, cancelSignal, outboundEmailWorkflowId } from '../ou
 import { outboundEmailWorkflow } from '../outbound-email/workflow.ts';
 import {
   DEFAULT_OOO_PAUSE_MS,
+  DEFAULT_CALLBACK_PAUSE_MS,
   HARD_BOUNCE_FIX_WAIT_MS,
   HARD_BOUNCE_WAITS_FOR_FIX,
   RESCHEDULE_IN_WINDOW,
@@ -134,6 +135,11 @@ export async function followUpCadenceWorkflow(input: FollowUpInput): Promise<Fol
       case 'out_of_office':
         pausedUntilMs = event.returnsAtMs ?? Date.now() + DEFAULT_OOO_PAUSE_MS;
         pauseReason = 'out of office';
+        break;
+      // New with call notes: no history before it holds this event, so no patch is needed to replay them.
+      case 'callback_requested':
+        pausedUntilMs = Math.max(pausedUntilMs ?? 0, event.atMs ?? Date.now() + DEFAULT_CALLBACK_PAUSE_MS);
+        pauseReason = 'callback requested on a call: emails wait until after it';
         break;
     }
   });
