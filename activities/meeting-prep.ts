@@ -20,8 +20,11 @@ export function createMeetingPrepActivities(deps: Pick<ActivityDeps, 'db' | 'sto
   const { db } = deps;
 
   async function removeDocument(tx: Tx, orgId: string, activityId: string): Promise<void> {
+    // A deleted meeting has already let go of its documents (activity_id set null): its file name still names it.
     const docs = await tx<{ id: string; storageRef: string }[]>`
-      delete from public.documents where org_id = ${orgId} and activity_id = ${activityId} and kind = 'brief' returning id, storage_ref`;
+      delete from public.documents where org_id = ${orgId} and kind = 'brief'
+        and (activity_id = ${activityId} or (activity_id is null and storage_ref like ${`%-brief-${activityId}.md`}))
+      returning id, storage_ref`;
     for (const doc of docs) await deps.storage?.remove(doc.storageRef).catch(() => undefined); // a missing file is already gone
     await tx`update public.tasks set status = 'cancelled' where org_id = ${orgId} and source_ref like ${`meeting-brief:${activityId}:%`} and status = 'open'`;
   }
@@ -132,8 +135,10 @@ async function gatherFacts(tx: Tx, orgId: string, activityId: string): Promise<B
       coalesce(array(select s.role from public.stakeholders s where s.org_id = c.org_id and s.contact_id = c.id and s.deal_id = ${meeting.dealId} order by s.role), '{}') as roles,
       l.occurred_at as last_at, l.kind as last_kind, l.subject as last_subject
     from public.contacts c
-    left join lateral (select occurred_at, kind, subject from public.activities x where x.org_id = c.org_id and x.contact_id = c.id and x.id <> ${activityId}
-      and x.occurred_at <= ${meeting.meetingStartAt} order by x.occurred_at desc limit 1) l on true
+    -- The last interaction that has happened: a meeting counts from its start, and a cancelled one not at all.
+    left join lateral (select coalesce(x.meeting_start_at, x.occurred_at) as occurred_at, x.kind, x.subject from public.activities x
+      where x.org_id = c.org_id and x.contact_id = c.id and x.id <> ${activityId} and coalesce(x.meeting_status, '') <> 'cancelled'
+        and coalesce(x.meeting_start_at, x.occurred_at) <= now() order by 1 desc limit 1) l on true
     where c.org_id = ${orgId} and c.erased_at is null
       and (c.id = any(${attendeeIds}::uuid[]) or c.id in (select contact_id from public.stakeholders where org_id = ${orgId} and deal_id = ${meeting.dealId}))
     order by c.last_name nulls last, c.first_name`;

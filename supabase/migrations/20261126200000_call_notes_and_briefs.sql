@@ -132,7 +132,7 @@ create trigger meeting_briefs_touch before update on public.meeting_briefs for e
 
 -- Briefs are documents linked to their meeting.
 alter table public.documents add column activity_id uuid,
-  add constraint documents_activity_fk foreign key (org_id, activity_id) references public.activities (org_id, id) on delete cascade;
+  add constraint documents_activity_fk foreign key (org_id, activity_id) references public.activities (org_id, id) on delete set null (activity_id);
 
 insert into public.role_permissions (role, resource, action) values
   ('rep', 'call_notes', 'read'), ('manager', 'call_notes', 'read'), ('admin', 'call_notes', 'read'),
