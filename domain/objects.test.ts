@@ -202,6 +202,10 @@ const cases: Case[] = [
   // Organisation
   ok('organisation', organisationSchema, organisation),
   ok('organisation in UTC', organisationSchema, { ...organisation, timeZone: 'UTC' }),
+  // Intl's list has Asia/Calcutta and Europe/Kiev; the names people use now must pass too.
+  ok('organisation in Asia/Kolkata', organisationSchema, { ...organisation, timeZone: 'Asia/Kolkata' }),
+  ok('organisation in Europe/Kyiv', organisationSchema, { ...organisation, timeZone: 'Europe/Kyiv' }),
+  bad('organisation with an offset for a zone', organisationSchema, { ...organisation, timeZone: '+05:30' }, 'timeZone'),
   bad('organisation with an unknown zone', organisationSchema, { ...organisation, timeZone: 'Mars/Olympus_Mons' }, 'timeZone'),
   bad('organisation with a lowercased zone', organisationSchema, { ...organisation, timeZone: 'europe/berlin' }, 'timeZone'),
   bad('organisation with an offset for a zone', organisationSchema, { ...organisation, timeZone: '+01:00' }, 'timeZone'),

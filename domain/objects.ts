@@ -9,11 +9,22 @@ import { z } from 'zod';
 const id = z.uuid();
 const timestamp = z.iso.datetime({ offset: true });
 
-// Intl lists canonical zones only and leaves out 'UTC', which people (and Postgres) use all the time.
+// Intl lists canonical zones only: it leaves out 'UTC', which people (and Postgres) use all the time, and names
+// like Asia/Kolkata or Europe/Kyiv whose list entries are the older Asia/Calcutta and Europe/Kiev. A name of the
+// Area/Location shape that Intl can format in counts too.
 const ianaTimeZones: ReadonlySet<string> = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
-export const timeZoneSchema = z
-  .string()
-  .refine((zone) => ianaTimeZones.has(zone), { message: 'must be an IANA time zone, e.g. "Europe/Berlin" or "UTC"' });
+const zoneName = /^[A-Z][A-Za-z_]+(?:\/[A-Za-z0-9_+-]+){1,2}$/;
+function isTimeZone(zone: string): boolean {
+  if (ianaTimeZones.has(zone)) return true;
+  if (!zoneName.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+export const timeZoneSchema = z.string().refine(isTimeZone, { message: 'must be an IANA time zone, e.g. "Europe/Berlin" or "UTC"' });
 
 export const emailSchema = z.email().max(254);
 const lowercaseEmail = emailSchema.refine((email) => email === email.toLowerCase(), { message: 'must be lowercase' });

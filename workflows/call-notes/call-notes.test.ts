@@ -16,6 +16,8 @@ import { startTestWorker } from '../../infra/testing/activities.ts';
 import { testApp, tokenFor } from '../../infra/testing/api.ts';
 import { appDatabase, seedOrganisation, type SeededOrg } from '../../infra/testing/database.ts';
 import { createTimeSkippingEnv, uniqueTaskQueue } from '../../infra/testing/harness.ts';
+import { closeloopHookDelivery } from '../../infra/testing/webhooks.ts';
+import { createInboxDispatcher } from '../../worker/inbox-dispatcher.ts';
 import { callNotesStatusQuery, type CallNotesResult } from './messages.ts';
 
 let env: TestWorkflowEnvironment;
@@ -222,5 +224,27 @@ describe('call notes', () => {
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
     expect(await db.asService(async (tx) => (await tx<{ n: number }[]>`select count(*)::int as n from public.call_notes`)[0]!.n)).toBe(before);
+  });
+
+  it('a call recorder\'s signed WebVTT transcript, delivered twice, is one call note linked through the participants\' addresses', async () => {
+    modelSays({ pains: [{ text: 'CRM updates by hand', quote: 'we update the CRM by hand every Friday', confidence: 0.8 }] });
+    const admin = { authorization: `Bearer ${await tokenFor(org.users.admin)}` };
+    const secret = (await app.inject({ method: 'POST', url: '/v1/webhook-secrets', headers: admin, payload: { source: 'closeloop' } })).json().secret;
+    const [{ email: contactEmail }] = await db.asService((tx) => tx<{ email: string }[]>`select emails[1] as email from public.contacts where id = ${org.rows.contacts!}`);
+    const vtt = ['WEBVTT', '', '00:00:01.000 --> 00:00:04.000', '<v Priya Raman>Honestly, we update the CRM', '', '00:00:04.000 --> 00:00:06.000', '<v Priya Raman>by hand every Friday.', ''].join('\n');
+    const hook = { id: 'rec-42', type: 'call.recorded', occurredAt: '2026-03-10T09:30:00Z', data: { text: vtt, title: 'Recorded call', participants: [{ email: contactEmail, name: 'Priya Raman' }, { email: `rep@${org.orgId}.example`, name: 'Rep' }] } };
+    for (let i = 0; i < 2; i += 1) {
+      const delivery = closeloopHookDelivery(secret, hook);
+      const res = await app.inject({ method: 'POST', url: `/v1/hooks/closeloop/${org.orgId}`, headers: delivery.headers, payload: delivery.body });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    const dispatcher = createInboxDispatcher({ db, temporal: env.client, taskQueue, logger: { info: () => {}, warn: () => {} }, orgIds: [org.orgId] });
+    await dispatcher.runOnce();
+    const notesMade = await db.asService((tx) => tx<{ id: string; workflowId: string; format: string; contactId: string; dealId: string; ownerMemberId: string; transcriptText: string }[]>`
+      select id, workflow_id, format, contact_id, deal_id, owner_member_id, transcript_text from public.call_notes where org_id = ${org.orgId} and source = 'webhook'`);
+    expect(notesMade).toHaveLength(1);
+    expect(notesMade[0]).toMatchObject({ format: 'webvtt', contactId: org.rows.contacts, dealId: org.rows.deals, ownerMemberId: org.members.rep, transcriptText: 'Priya Raman: Honestly, we update the CRM by hand every Friday.' });
+    const result: CallNotesResult = await env.client.workflow.getHandle(notesMade[0]!.workflowId).result();
+    expect(result).toMatchObject({ outcome: 'completed', applied: 1, dropped: 0 });
   });
 });

@@ -219,6 +219,20 @@ describe('follow-up cadence', () => {
     expect(result.steps.find((s) => s.stepKey === 'bump')!.atMs).toBeGreaterThanOrEqual(returnsAtMs);
   });
 
+  it('a callback requested on a call (a call note) holds the emails until the call, then the cadence goes on', async () => {
+    const { handle } = await enrol();
+    await waitFor(handle, (s) => s.step === 'waiting' && s.stepKey === 'bump');
+    const atMs = (await env.currentTimeMs()) + 9 * DAY;
+    await handle.signal(cadenceEventSignal, { eventId: 'call-note:1:2', kind: 'callback_requested', atMs });
+    await handle.signal(cadenceEventSignal, { eventId: 'call-note:1:2', kind: 'callback_requested', atMs: atMs + DAY }); // a repeat is ignored
+    const paused = await waitFor(handle, (s) => s.step === 'paused');
+    expect(Date.parse(paused.nextActionAt!)).toBe(atMs);
+    expect(paused.waitingOn).toContain('callback requested');
+    const result = await handle.result();
+    expect(result.outcome).toBe('completed');
+    expect(result.steps.find((s) => s.stepKey === 'bump')!.atMs).toBeGreaterThanOrEqual(atMs);
+  });
+
   it('a template variable without a value holds the step for review instead of sending a placeholder; resumed, the step is drafted again', async () => {
     const { handle, contact, orgId } = await enrol({ firstName: null });
     const held = await waitFor(handle, (s) => s.step === 'paused');
