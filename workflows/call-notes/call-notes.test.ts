@@ -230,7 +230,8 @@ describe('call notes', () => {
     modelSays({ pains: [{ text: 'CRM updates by hand', quote: 'we update the CRM by hand every Friday', confidence: 0.8 }] });
     const admin = { authorization: `Bearer ${await tokenFor(org.users.admin)}` };
     const secret = (await app.inject({ method: 'POST', url: '/v1/webhook-secrets', headers: admin, payload: { source: 'closeloop' } })).json().secret;
-    const [{ email: contactEmail }] = await db.asService((tx) => tx<{ email: string }[]>`select emails[1] as email from public.contacts where id = ${org.rows.contacts!}`);
+    const [contactRow] = await db.asService((tx) => tx<{ email: string }[]>`select emails[1] as email from public.contacts where id = ${org.rows.contacts!}`);
+    const contactEmail = contactRow!.email;
     const vtt = ['WEBVTT', '', '00:00:01.000 --> 00:00:04.000', '<v Priya Raman>Honestly, we update the CRM', '', '00:00:04.000 --> 00:00:06.000', '<v Priya Raman>by hand every Friday.', ''].join('\n');
     const hook = { id: 'rec-42', type: 'call.recorded', occurredAt: '2026-03-10T09:30:00Z', data: { text: vtt, title: 'Recorded call', participants: [{ email: contactEmail, name: 'Priya Raman' }, { email: `rep@${org.orgId}.example`, name: 'Rep' }] } };
     for (let i = 0; i < 2; i += 1) {
