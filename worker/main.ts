@@ -6,7 +6,7 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { z } from 'zod';
 import { createActivities } from '../activities/index.ts';
 import { createAdapters } from '../adapters/index.ts';
-import { createEmailDrafter } from '../adapters/ai/index.ts';
+import { createCallNotesExtractor, createEmailDrafter } from '../adapters/ai/index.ts';
 import { createLeadEnricher } from '../adapters/enrichment/index.ts';
 import { createEmailSender } from '../adapters/email/index.ts';
 import { createGmailSetup, gmailConfigFromEnv } from '../adapters/gmail/index.ts';
@@ -38,6 +38,7 @@ const env = z
     APOLLO_BASE_URL: z.string().url().optional(),
     OPENAI_API_KEY: z.string().optional(),
     OPENAI_MODEL: z.string().optional(),
+    OPENAI_CALL_NOTES_MODEL: z.string().optional(),
     OPENAI_BASE_URL: z.string().url().optional(),
     CLOSELOOP_PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
     CLOSELOOP_LINK_SECRET: z.string().min(32, 'CLOSELOOP_LINK_SECRET signs unsubscribe links: at least 32 characters'),
@@ -78,6 +79,7 @@ const worker = await createWorker({
     enricher: createLeadEnricher({ provider: env.CLOSELOOP_ENRICHMENT_PROVIDER, apolloApiKey: env.APOLLO_API_KEY, apolloBaseUrl: env.APOLLO_BASE_URL }),
     gmail: gmail && { connector: gmail.connector, cipher: gmail.cipher, pushTopic: gmail.pushTopic },
     drafter: createEmailDrafter({ provider: env.CLOSELOOP_AI_PROVIDER, openaiApiKey: env.OPENAI_API_KEY, openaiModel: env.OPENAI_MODEL, openaiBaseUrl: env.OPENAI_BASE_URL }),
+    callNotesExtractor: createCallNotesExtractor({ provider: env.CLOSELOOP_AI_PROVIDER, openaiApiKey: env.OPENAI_API_KEY, openaiModel: env.OPENAI_CALL_NOTES_MODEL ?? env.OPENAI_MODEL, openaiBaseUrl: env.OPENAI_BASE_URL }),
     links: createLinkSigner({ publicUrl: env.CLOSELOOP_PUBLIC_URL, secret: env.CLOSELOOP_LINK_SECRET }),
   }),
   workflowBundle,
