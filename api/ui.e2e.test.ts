@@ -3,19 +3,26 @@
 // webhook dispatcher. As people use it: an admin creates the hook secret in Settings; a rep enrols a contact, edits
 // and approves the draft, finds the email in the outbox, and — after the buyer's signed reply stopped the cadence —
 // reads it all on the contact's timeline; a manager watches the rep's follow-up SLA drop when a follow-up goes
-// overdue, and merges a pair from the duplicates queue (choosing the survivor), then undoes the merge. Locators go by
-// role and label (which checks the accessible names too); waits are for states, never for time. Screenshots of each
-// step land in .data/test-artifacts/ui/.
+// overdue, and merges a pair from the duplicates queue (choosing the survivor), then undoes the merge; a rep reads a
+// meeting brief, pastes call notes, sees what the offline extractor applied and what waits, and approves the stage
+// change. Locators go by role and label (which checks the accessible names too); waits are for states, never for
+// time. Screenshots of each step land in .data/test-artifacts/ui/.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { OFFLINE_EXTRACTOR_LABEL } from '../adapters/ai/call-notes-offline.ts';
 import type { Database } from '../adapters/db/session.ts';
+import { createLocalFileStorage } from '../adapters/storage/local.ts';
+import type { FileStorage } from '../adapters/storage/port.ts';
+import { renderBrief } from '../domain/meeting-brief.ts';
 import { startTestWorker } from '../infra/testing/activities.ts';
 import { TEST_JWT_SECRET, testApp, tokenFor } from '../infra/testing/api.ts';
 import { appDatabase } from '../infra/testing/database.ts';
@@ -39,6 +46,8 @@ let dispatcher: InboxDispatcher;
 let browser: Browser | undefined;
 let baseUrl: string;
 let hookSecret: string | undefined;
+let storageDir: string;
+let storage: FileStorage;
 const pageErrors: string[] = [];
 let shots = 0;
 
@@ -51,10 +60,13 @@ beforeAll(async () => {
   env = await createTimeSkippingEnv();
   db = appDatabase('ui-e2e');
   fixture = await outboundFixture(db, { policy: 'require_approval' });
-  app = await testApp({ temporal: env.client, taskQueue, devLoginSecret: TEST_JWT_SECRET });
+  // Meeting briefs are files: the API reads them from the same local storage the worker writes them to.
+  storageDir = await mkdtemp(path.join(tmpdir(), 'closeloop-ui-e2e-'));
+  storage = createLocalFileStorage({ rootDir: storageDir });
+  app = await testApp({ temporal: env.client, taskQueue, devLoginSecret: TEST_JWT_SECRET, storage });
   await app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  worker = await startTestWorker({ env, db, taskQueue });
+  worker = await startTestWorker({ env, db, taskQueue, overrides: { storage } });
   dispatcher = createInboxDispatcher({ db, temporal: env.client, logger: quiet, orgIds: [fixture.org.orgId] });
   const manager = { authorization: `Bearer ${await tokenFor(fixture.org.users.manager)}` };
   const created = await app.inject({ method: 'POST', url: '/v1/playbooks', headers: manager, payload: { key: 'ui-intro', definition: { name: 'UI intro', sendWindow: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay }, steps: [
@@ -75,6 +87,7 @@ afterAll(async () => {
   await app?.close();
   await db?.end();
   await env?.teardown();
+  if (storageDir) await rm(storageDir, { recursive: true, force: true });
 });
 
 async function signIn(email: string): Promise<Page> {
@@ -347,4 +360,102 @@ describe('the cockpit in a browser', () => {
     await page.context().close();
     expect(pageErrors).toEqual([]);
   }, 120_000);
+
+  it('a rep reads a meeting brief, pastes call notes, sees what the offline extractor applied and what waits, approves the stage change, and the deal shows it', async () => {
+    const orgId = fixture.org.orgId;
+    const rows = fixture.org.rows;
+    // The rep's name is how the extractor tells the rep's lines ("Riya: …") from the buyer's.
+    await db.asService((tx) => tx`update public.members set display_name = 'Riya Rep' where id = ${fixture.org.members.rep}`);
+
+    // A brief is ready for the seeded meeting (written here as the meeting-prep process writes it); markup in the
+    // data stays text on the page.
+    const [planned] = await db.asService((tx) => tx<{ meetingStartAt: Date }[]>`select meeting_start_at from public.meeting_briefs where id = ${rows.meeting_briefs!}`);
+    const startAt = new Date(planned!.meetingStartAt).toISOString();
+    const { title, markdown } = renderBrief({
+      meeting: { subject: 'Discovery', startAt, endAt: null },
+      timeZone: 'UTC',
+      account: { name: 'Acme <b>Corp</b>', domain: 'customer.example', industry: null, sizeBand: null },
+      deal: { name: 'Pilot', stage: 'discovery', amountMinor: null, currency: null, closeDate: null, nextStep: null },
+      attendees: [{ name: 'Priya Raman', title: 'Head of Ops', roles: ['champion'], lastInteraction: null }],
+      openTasks: [],
+      objections: [],
+      signals: [],
+    });
+    const stored = await storage.put({ orgId, kind: 'brief', fileName: 'brief-seed.md', contentType: 'text/markdown; charset=utf-8', body: new TextEncoder().encode(markdown) });
+    await db.asService(async (tx) => {
+      const [doc] = await tx<{ id: string }[]>`insert into public.documents ${tx({ orgId, dealId: rows.deals!, kind: 'brief', storageRef: stored.ref, title })} returning id`;
+      await tx`update public.meeting_briefs set status = 'ready', document_id = ${doc!.id} where id = ${rows.meeting_briefs!}`;
+    });
+
+    const page = await signIn(`rep@${orgId}.example`);
+    const briefs = page.getByRole('region', { name: 'Meeting briefs' });
+    await briefs.getByRole('button', { name: /^Read the brief for the meeting of / }).click();
+    const brief = briefs.getByRole('article', { name: title });
+    await brief.getByRole('heading', { level: 3, name: title }).waitFor();
+    await brief.getByRole('heading', { level: 4, name: 'Attendees' }).waitFor();
+    await brief.getByRole('listitem').filter({ hasText: 'Priya Raman, Head of Ops — champion; no earlier interaction' }).locator('strong', { hasText: 'Priya Raman' }).waitFor();
+    await brief.getByText('Acme <b>Corp</b> (customer.example)', { exact: true }).waitFor();
+    await screenshot(page, 'rep-meeting-brief');
+
+    // The call notes, in "Speaker: text" lines, for the Pilot deal with Priya.
+    await nav(page, 'Call notes').click();
+    const form = page.getByRole('form', { name: 'Paste call notes' });
+    // Nothing pasted: the API's field error lands next to the field.
+    await form.getByRole('button', { name: 'Read the notes' }).click();
+    await form.locator('[aria-invalid="true"][name="text"]').waitFor();
+    await form.getByRole('alert').waitFor();
+    await form.getByLabel('Notes or transcript', { exact: true }).fill([
+      'Riya: Thanks for your time today, Priya.',
+      'Priya: We would like a formal proposal — please send the proposal.',
+      'Riya: I will send the proposal by Friday.',
+      'Priya: Lena Park, our CFO, holds the budget.',
+    ].join('\n'));
+    await form.getByLabel('Format', { exact: true }).selectOption('speaker');
+    await form.getByLabel('Title', { exact: true }).fill('Proposal call with Priya');
+    await form.getByLabel('Deal', { exact: true }).selectOption(rows.deals!);
+    await form.getByLabel('Contact (optional)', { exact: true }).selectOption(rows.contacts!);
+    await screenshot(page, 'rep-call-notes-form');
+    await form.getByRole('button', { name: 'Read the notes' }).click();
+
+    // The note's page: read by the offline extractor (and saying so), a task applied, two changes waiting.
+    await page.getByRole('heading', { level: 1, name: 'Proposal call with Priya' }).waitFor();
+    const reader = page.getByRole('region', { name: 'Who read the notes' });
+    await reader.getByText(OFFLINE_EXTRACTOR_LABEL, { exact: true }).waitFor();
+    await reader.getByText('Offline: no AI', { exact: true }).waitFor();
+    await reader.getByText('offline-rules.v1', { exact: true }).waitFor();
+    const applied = page.getByRole('region', { name: 'Applied', exact: true });
+    await applied.getByText(/^Task: I will send the proposal by Friday\. due /).waitFor();
+    await applied.getByRole('blockquote').filter({ hasText: 'I will send the proposal by Friday.' }).waitFor();
+    const waiting = page.getByRole('region', { name: 'Waiting for your approval' });
+    await waiting.getByText('Stage: discovery → proposal', { exact: true }).waitFor();
+    await waiting.getByText('New contact: Lena Park (CFO, economic buyer)', { exact: true }).waitFor();
+    await waiting.getByRole('link', { name: 'Decide in Approvals: Stage: discovery → proposal' }).waitFor();
+    await page.getByText('Nothing was dropped: every proposal quotes the notes.').waitFor();
+    await screenshot(page, 'rep-call-note');
+    const noteUrl = page.url();
+
+    // The stage change is decided in Approvals: its words and quote, approve or reject only.
+    await nav(page, 'Approvals').click();
+    await page.getByRole('navigation', { name: 'Pending approvals' }).getByRole('link', { name: /^Stage: discovery → proposal Pilot/ }).click();
+    await page.getByRole('heading', { level: 2, name: 'Change proposed from call notes' }).waitFor();
+    const detail = page.getByRole('region', { name: 'Selected approval' });
+    await detail.getByRole('blockquote').filter({ hasText: 'We would like a formal proposal — please send the proposal.' }).waitFor();
+    const decision = detail.getByRole('group', { name: 'Decision' });
+    expect(await decision.getByRole('button').allTextContents()).toEqual(['Approve', 'Reject…']);
+    await screenshot(page, 'rep-approve-stage');
+    await decision.getByRole('button', { name: 'Approve', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Approved: the change is being applied. Stage: discovery → proposal (Pilot).' }).waitFor();
+
+    // Back on the note, the change moves to "Applied"; the deal shows the new stage and its call notes.
+    await page.goto(noteUrl);
+    await page.getByRole('region', { name: 'Applied', exact: true }).getByText('Stage: discovery → proposal', { exact: true }).waitFor();
+    await page.getByRole('link', { name: '← Pilot' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Pilot' }).waitFor();
+    await page.getByRole('definition').filter({ hasText: /^proposal$/ }).waitFor();
+    expect(await page.getByRole('form', { name: 'Stage and next step' }).getByLabel('Stage', { exact: true }).inputValue()).toBe('proposal');
+    await page.getByRole('region', { name: 'Call notes' }).getByRole('link', { name: 'Proposal call with Priya' }).waitFor();
+    await screenshot(page, 'rep-deal-after-call-note');
+    await page.context().close();
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
 });

@@ -9,6 +9,7 @@ import { approvalsScreen } from './screen-approvals.js';
 import { startScreen } from './screen-start.js';
 import { contactScreen, contactsScreen } from './screen-contacts.js';
 import { dealScreen, dealsScreen } from './screen-deals.js';
+import { callNoteScreen, callNotesScreen } from './screen-call-notes.js';
 import { outboxScreen } from './screen-outbox.js';
 import { settingsScreen } from './screen-settings.js';
 import { managerScreen } from './screen-manager.js';
@@ -24,6 +25,8 @@ const routes = [
   ['/contacts/:id', contactScreen],
   ['/deals', dealsScreen],
   ['/deals/:id', dealScreen],
+  ['/call-notes', callNotesScreen],
+  ['/call-notes/:id', callNoteScreen],
   ['/outbox', outboxScreen],
   ['/manager', managerScreen],
   ['/duplicates', duplicatesScreen],
@@ -36,6 +39,7 @@ const nav = [
   ['/start', 'Start a playbook'],
   ['/contacts', 'Contacts'],
   ['/deals', 'Deals'],
+  ['/call-notes', 'Call notes'],
   ['/outbox', 'Outbox'],
   ['/manager', 'Manager view', ['manager', 'admin']],
   ['/duplicates', 'Duplicates', ['manager', 'admin']],

@@ -82,6 +82,15 @@ export function relative(iso, nowMs = Date.now()) {
 export const timeEl = (iso, { showRelative = true } = {}) =>
   iso ? h('time', { datetime: iso }, when(iso), showRelative ? h('span', { class: 'muted' }, ` (${relative(iso)})`) : null) : h('span', { class: 'muted' }, '—');
 
+const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+
+/** A calendar day ("2026-11-27") as the reader writes dates; no time zone shifts it to the day before. */
+export function day(isoDate) {
+  if (!isoDate) return '—';
+  const date = new Date(`${String(isoDate).slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? String(isoDate) : dayFormat.format(date);
+}
+
 export function money(minor, currency) {
   if (minor === null || minor === undefined) return '—';
   if (!currency) return (minor / 100).toLocaleString(undefined, { maximumFractionDigits: 2 });

@@ -1,7 +1,7 @@
 // Pieces several screens share: labelled form fields with their error slots, showing a problem next to a form,
-// the running-process table, the timeline, and the "log a call / note" form.
+// the running-process table, the timeline, the "log a call / note" form, and call notes' proposals in words.
 import { api } from './api.js';
-import { h, replace, timeEl, uid, when, words } from './dom.js';
+import { day, h, money, percent, replace, timeEl, uid, when, words } from './dom.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Forms and errors
@@ -281,6 +281,79 @@ export function logActivityForm({ contactId = null, dealId = null, accountId = n
     direction.disabled = false;
     await done?.(activity);
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Call notes
+
+/** What a call note proposed, in words: "Stage: discovery → proposal", "Task: Send the proposal due 27 Nov 2026". */
+export function proposalText(p) {
+  const a = p.after ?? {};
+  const b = p.before ?? {};
+  switch (p.kind) {
+    case 'summary':
+      return `Summary on the call record: ${a.text}`;
+    case 'next_step':
+      return `Task: ${a.title}${a.dueDate ? ` due ${day(a.dueDate)}` : ''}`;
+    case 'callback':
+      return a.at ? `Call back ${when(a.at)} (“${a.when}”)` : `Call back, time to confirm: “${a.when}”`;
+    case 'meeting':
+      return a.startAt ? `Meeting: ${a.title}, ${when(a.startAt)}` : `Task: schedule the ${String(a.title).toLowerCase()} (“${a.when}” names no exact time)`;
+    case 'contact_new': {
+      const about = [a.title, a.role ? words(a.role) : null].filter(Boolean).join(', ');
+      return `New contact: ${a.name}${about ? ` (${about})` : ''}`;
+    }
+    case 'stakeholder_role':
+      return `Role on the deal: ${a.name} as ${words(a.role)}`;
+    case 'deal_stage':
+      return `Stage: ${b.stage ? words(b.stage) : 'none'} → ${words(a.stage)}`;
+    case 'deal_amount':
+      return `Amount: ${money(b.amountMinor, b.currency)} → ${money(a.amountMinor, a.currency)}`;
+    case 'deal_close_date':
+      return `Close date: ${b.closeDate ? day(b.closeDate) : 'none'} → ${day(a.closeDate)}`;
+    case 'objection':
+      return `Objection: ${a.text}`;
+    case 'competitor':
+      return `Competitor: ${a.name}`;
+    case 'pain':
+      return `Pain: ${a.text}`;
+    case 'qualification':
+      return `Qualification (${words(a.field)}): ${a.value}`;
+    case 'commitment':
+      return `Commitment: ${a.text}`;
+    case 'risk':
+      return `Risk (${words(a.kind)}): ${a.text}`;
+    default:
+      return words(p.kind);
+  }
+}
+
+/** The words of the notes a proposal rests on, as a quotation, with how sure the extractor was. */
+export const proposalQuote = (p) =>
+  h('figure', { class: 'quote' },
+    h('blockquote', null, h('p', null, p.quote)),
+    h('figcaption', { class: 'muted' }, `From the notes · confidence ${percent(p.confidence)}`));
+
+const callNoteStatusWords = { received: 'Received', extracting: 'Being read', proposed: 'Proposals ready', completed: 'Done', failed: 'Failed' };
+export const callNoteStatusText = (status) => callNoteStatusWords[status] ?? words(status);
+
+/** Who read a call note, in a few words: the offline rules say so plainly. */
+export const extractorText = (note) => (note.extractor === 'offline' ? 'Offline rules (no AI)' : note.extractor === 'openai' ? `AI${note.model ? ` (${note.model})` : ''}` : '—');
+
+export const callNoteTitle = (note) => note.title ?? `Call of ${when(note.occurredAt)}`;
+
+/** Call notes, newest first, each linked to its page; `dealName(id)` adds a deal column. */
+export function callNoteList(notes, dealName = null) {
+  if (!notes.length) return h('p', { class: 'muted' }, 'No call notes yet.');
+  return h('table', null,
+    h('caption', { class: 'visually-hidden' }, 'Call notes'),
+    h('thead', null, h('tr', null, ['Call', 'When', dealName ? 'Deal' : null, 'Status', 'Read by'].filter(Boolean).map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', null, notes.map((n) => h('tr', null,
+      h('td', null, h('a', { href: `#/call-notes/${n.id}` }, callNoteTitle(n))),
+      h('td', null, timeEl(n.occurredAt)),
+      dealName ? h('td', null, n.dealId ? h('a', { href: `#/deals/${n.dealId}` }, dealName(n.dealId) ?? 'Deal') : '—') : null,
+      h('td', null, h('span', { class: `badge status-${n.status}` }, callNoteStatusText(n.status))),
+      h('td', null, extractorText(n))))));
 }
 
 /** A definition list from [term, value] pairs (values may be elements). */

@@ -1,18 +1,19 @@
-// The approvals inbox: pending drafts, most urgent first, and one draft with what it takes to decide it (the
-// contact, the thread, who drafted it and why it needs a person). Approve, edit and approve, reject, or ask for a
-// new draft — by button or by single-key shortcuts, which are off while typing in a field.
+// The approvals inbox: pending drafts and CRM changes proposed from call notes, most urgent first. A draft comes with
+// what it takes to decide it (the contact, the thread, who drafted it and why it needs a person): approve, edit and
+// approve, reject, or ask for a new draft. A proposed change comes with its words and the quote it rests on: approve
+// or reject. By button or by single-key shortcuts, which are off while typing in a field.
 import { api, qs } from './api.js';
 import { append, h, isTyping, relative, replace, timeEl } from './dom.js';
-import { facts, field, formError, problemBox, showErrors, clearErrors } from './parts.js';
+import { callNoteTitle, facts, field, formError, problemBox, proposalQuote, proposalText, showErrors, clearErrors } from './parts.js';
 
 const shortcuts = [
   ['j', 'next approval'],
   ['k', 'previous approval'],
   ['a', 'approve as drafted'],
-  ['e', 'edit the draft'],
+  ['e', 'edit the draft (emails)'],
   ['Ctrl+Enter', 'in the draft: approve with your edits'],
   ['r', 'reject'],
-  ['g', 'regenerate with instructions'],
+  ['g', 'regenerate with instructions (emails)'],
   ['Esc', 'leave the field (shortcuts work again)'],
 ];
 
@@ -30,7 +31,7 @@ export const approvalsScreen = {
     const detailEl = h('section', { class: 'approval-detail', 'aria-label': 'Selected approval' });
     append(ctx.root, 
       h('h1', { tabindex: '-1' }, 'Approvals inbox'),
-      h('p', { class: 'lede' }, 'Drafts waiting for a person before they go out. Read, edit if needed, decide.'),
+      h('p', { class: 'lede' }, 'Drafts waiting for a person before they go out, and changes to the CRM proposed from call notes. Read, edit a draft if needed, decide.'),
       h('aside', { class: 'shortcuts', 'aria-label': 'Keyboard shortcuts' },
         h('h2', null, 'Keyboard'),
         h('ul', null, shortcuts.map(([key, what]) => h('li', null, h('kbd', null, key), ` ${what}`)))),
@@ -38,18 +39,37 @@ export const approvalsScreen = {
       h('div', { class: 'split' }, h('nav', { 'aria-label': 'Pending approvals' }, listEl), detailEl));
 
     const contactName = (d) => d?.contact?.name ?? d?.message?.toAddress ?? 'a contact';
+    // Call notes (with their deal) by id: the proposals of one call share them.
+    const callNotes = new Map();
 
-    async function detailOf(id) {
-      if (!details.has(id)) details.set(id, await api(`/v1/approvals/${id}/detail`));
-      return details.get(id);
+    /** A proposed CRM change: the proposal, the call note it came from and the note's deal. */
+    async function proposalDetail(approval) {
+      const proposal = await api(`/v1/call-note-proposals/${approval.proposalId}`);
+      if (!callNotes.has(proposal.callNoteId)) {
+        callNotes.set(proposal.callNoteId, (async () => {
+          const note = await api(`/v1/call-notes/${proposal.callNoteId}`);
+          const deal = note.dealId ? await api(`/v1/deals/${note.dealId}`).catch(() => null) : null;
+          return { note, deal };
+        })().catch((err) => {
+          callNotes.delete(proposal.callNoteId);
+          throw err;
+        }));
+      }
+      return { kind: 'proposal', approval, proposal, ...(await callNotes.get(proposal.callNoteId)) };
+    }
+
+    /** What it takes to decide an approval (a row of the list): an email's detail, or a proposed change's. */
+    async function detailOf(approval) {
+      if (!details.has(approval.id)) details.set(approval.id, approval.proposalId ? await proposalDetail(approval) : await api(`/v1/approvals/${approval.id}/detail`));
+      return details.get(approval.id);
     }
 
     async function loadList() {
       const { data } = await api(`/v1/approvals${qs({ status: 'pending', limit: 200 })}`);
       data.sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
-      // The list endpoint has no subject or contact: the details fill them in, a few at a time.
+      // The list endpoint has no subject, contact or change: the details fill them in, a few at a time.
       const missing = data.filter((a) => !details.has(a.id));
-      for (let i = 0; i < missing.length; i += 6) await Promise.all(missing.slice(i, i + 6).map((a) => detailOf(a.id).catch(() => null)));
+      for (let i = 0; i < missing.length; i += 6) await Promise.all(missing.slice(i, i + 6).map((a) => detailOf(a).catch(() => null)));
       pending = data;
       drawList();
     }
@@ -59,7 +79,7 @@ export const approvalsScreen = {
       if (key === listKey) return;
       listKey = key;
       if (pending.length === 0) {
-        replace(listEl, h('p', null, 'No drafts are waiting for approval.'));
+        replace(listEl, h('p', null, 'Nothing is waiting for approval.'));
         return;
       }
       const now = Date.now();
@@ -68,9 +88,10 @@ export const approvalsScreen = {
         h('ol', { class: 'pick-list' }, pending.map((a) => {
           const d = details.get(a.id);
           const overdue = Date.parse(a.dueAt) < now;
+          const change = a.proposalId;
           return h('li', null, h('a', { href: `#/approvals/${a.id}`, 'data-key': `ap-${a.id}`, 'aria-current': a.id === selectedId ? 'true' : null },
-            h('span', { class: 'pick-title' }, d?.message.subject ?? '(no subject)'),
-            h('span', { class: 'pick-sub' }, contactName(d), ' · ', overdue ? h('strong', { class: 'overdue-text' }, `overdue, was due ${relative(a.dueAt)}`) : `due ${relative(a.dueAt)}`,
+            h('span', { class: 'pick-title' }, change ? (d ? proposalText(d.proposal) : 'Proposed change') : d?.message.subject ?? '(no subject)'),
+            h('span', { class: 'pick-sub' }, change ? (d?.deal?.name ?? 'From call notes') : contactName(d), ' · ', overdue ? h('strong', { class: 'overdue-text' }, `overdue, was due ${relative(a.dueAt)}`) : `due ${relative(a.dueAt)}`,
               a.escalated ? h('span', { class: 'badge' }, 'escalated') : null)));
         })));
     }
@@ -96,17 +117,95 @@ export const approvalsScreen = {
         replace(detailEl, h('p', { class: 'muted' }, pending.length ? 'Pick an approval from the list (or press j).' : ''));
         return;
       }
-      replace(detailEl, h('p', { class: 'muted' }, 'Loading the draft…'));
+      replace(detailEl, h('p', { class: 'muted' }, 'Loading…'));
       let d;
       try {
         details.delete(id); // always decide on the latest draft
-        d = await detailOf(id);
+        // An email's detail carries its approval; a proposed change is decided on the approval as it is now.
+        const listed = pending.find((a) => a.id === id);
+        d = await detailOf(listed?.messageId ? listed : await api(`/v1/approvals/${id}`));
       } catch (err) {
         replace(detailEl, problemBox(err));
         return;
       }
       if (selectedId !== id) return;
-      drawDetail(d);
+      if (d.kind === 'proposal') drawProposal(d);
+      else drawDetail(d);
+    }
+
+    /** After a decision: the approval leaves the list and the next one takes its place (or a way back). */
+    function moveOn(approvalId) {
+      const next = neighbour(1) === approvalId ? neighbour(-1) : neighbour(1);
+      pending = pending.filter((a) => a.id !== approvalId);
+      details.delete(approvalId);
+      drawList();
+      if (next && next !== approvalId) select(next);
+      else {
+        selectedId = null;
+        replace(detailEl, h('p', null, 'That was the last one. ', h('a', { href: '#/now' }, 'Back to What to do now')));
+        drawList();
+      }
+    }
+
+    function drawProposal(d) {
+      const { approval, proposal, note, deal } = d;
+      const isPending = approval.status === 'pending' && proposal.status === 'pending';
+      const overdue = Date.parse(approval.dueAt) < Date.now();
+      const change = proposalText(proposal);
+      const form = h('form', { class: 'stack', 'aria-label': 'Proposed change', novalidate: true }, formError());
+      form.addEventListener('submit', (event) => event.preventDefault());
+      const approveButton = h('button', { type: 'button', class: 'primary', 'aria-keyshortcuts': 'a', onClick: () => approve() }, 'Approve');
+      const rejectButton = h('button', { type: 'button', class: 'danger', 'aria-keyshortcuts': 'r', onClick: () => askReject() }, 'Reject…');
+      const confirmReject = h('div', { class: 'confirm', hidden: true, role: 'group', 'aria-label': 'Confirm rejection' },
+        h('p', null, 'Reject this change? The CRM stays as it is.'),
+        h('button', { type: 'button', class: 'danger', onClick: () => void decide('reject', 'Rejected: the CRM stays as it is') }, 'Yes, reject'),
+        h('button', { type: 'button', onClick: () => { confirmReject.hidden = true; rejectButton.focus(); } }, 'Keep it'));
+
+      const approve = () => void decide('approve', 'Approved: the change is being applied');
+      function askReject() {
+        confirmReject.hidden = false;
+        confirmReject.querySelector('button').focus();
+      }
+
+      let deciding = false;
+      async function decide(decision, said) {
+        if (deciding) return;
+        deciding = true;
+        clearErrors(form);
+        detailEl.setAttribute('aria-busy', 'true');
+        try {
+          await api(`/v1/approvals/${approval.id}/decision`, { method: 'POST', body: { decision } });
+          flash.replaceChildren(h('p', null, `${said}. ${change}${deal ? ` (${deal.name})` : ''}.`));
+          moveOn(approval.id);
+        } catch (err) {
+          confirmReject.hidden = true;
+          showErrors(form, err);
+          if (err.status === 409) void loadList().catch(() => undefined);
+        } finally {
+          deciding = false;
+          detailEl.removeAttribute('aria-busy');
+        }
+      }
+
+      const headingId = `approval-${approval.id}`;
+      replace(detailEl,
+        h('h2', { id: headingId, tabindex: '-1' }, 'Change proposed from call notes'),
+        !isPending ? h('p', { class: 'notice' }, `This change is ${approval.status === 'pending' ? proposal.status : approval.status}: there is nothing to decide.`) : null,
+        h('p', { class: 'proposal-change' }, change),
+        proposalQuote(proposal),
+        facts([
+          ['Deal', deal ? h('a', { href: `#/deals/${deal.id}` }, deal.name) : '—'],
+          ['From', h('a', { href: `#/call-notes/${note.id}` }, callNoteTitle(note))],
+          ['Read by', note.extractorLabel ?? note.extractor ?? '—'],
+          ['Why it needs you', 'Changes to a deal and to the people we write to are confirmed by a person before they apply.'],
+          ['Due', [timeEl(approval.dueAt), overdue && isPending ? h('strong', { class: 'overdue-text' }, ' — overdue') : null, isPending ? h('span', { class: 'muted' }, ' (after that it expires unapplied)') : null]],
+        ]),
+        form,
+        isPending ? h('div', { class: 'actions', role: 'group', 'aria-label': 'Decision' }, approveButton, rejectButton) : null,
+        confirmReject);
+      detailApi = isPending ? { approve, reject: askReject } : null;
+      const active = document.activeElement;
+      if (!active || active === document.body || !active.isConnected) detailEl.querySelector('h2')?.focus();
     }
 
     function drawDetail(d) {
@@ -192,16 +291,7 @@ export const approvalsScreen = {
           await api(`/v1/approvals/${approval.id}/decision`, { method: 'POST', body });
           const subjectLine = body.subject ?? message.subject ?? '(no subject)';
           flash.replaceChildren(h('p', null, `${said}. “${subjectLine}” to ${contactName(d)}.`));
-          const next = neighbour(1) === approval.id ? neighbour(-1) : neighbour(1);
-          pending = pending.filter((a) => a.id !== approval.id);
-          details.delete(approval.id);
-          drawList();
-          if (next && next !== approval.id) select(next);
-          else {
-            selectedId = null;
-            replace(detailEl, h('p', null, 'That was the last one. ', h('a', { href: '#/now' }, 'Back to What to do now')));
-            drawList();
-          }
+          moveOn(approval.id);
         } catch (err) {
           confirmReject.hidden = true;
           showErrors(errorForm, err);
@@ -262,9 +352,9 @@ export const approvalsScreen = {
         j: () => select(neighbour(1)),
         k: () => select(neighbour(-1)),
         a: () => detailApi?.approve(),
-        e: () => detailApi?.editStart(),
+        e: () => detailApi?.editStart?.(),
         r: () => detailApi?.reject(),
-        g: () => detailApi?.regenerate(),
+        g: () => detailApi?.regenerate?.(),
       };
       const action = actions[event.key];
       if (!action) return;

@@ -1,8 +1,8 @@
 // Deals: the list (by stage, add one), and a deal's page — stage and next step, stakeholders with their roles (add
-// one), running processes with links to the Temporal Web UI, the timeline, and "log a call / note".
-import { ApiError, api, listAll } from './api.js';
+// one), its call notes, running processes with links to the Temporal Web UI, the timeline, and "log a call / note".
+import { ApiError, api, listAll, qs } from './api.js';
 import { append, h, money, personName, replace, timeEl, words } from './dom.js';
-import { actionButton, facts, field, formError, logActivityForm, onSubmit, problemBox, processTable, section, timelineList } from './parts.js';
+import { actionButton, callNoteList, facts, field, formError, logActivityForm, onSubmit, problemBox, processTable, section, timelineList } from './parts.js';
 
 const stages = ['discovery', 'qualification', 'demo', 'proposal', 'negotiation', 'closed_won', 'closed_lost'];
 const roles = ['champion', 'economic_buyer', 'decision_maker', 'approver', 'blocker', 'influencer', 'user'];
@@ -80,6 +80,7 @@ export const dealScreen = {
     const stakeholdersEl = h('div');
     const addEl = h('div');
     const processesEl = h('div');
+    const callNotesEl = h('div');
     const timelineEl = h('div');
     let deal = null;
     let lastKey = '';
@@ -90,6 +91,7 @@ export const dealScreen = {
       factsEl,
       section('Stage and next step', editEl),
       section('Stakeholders', stakeholdersEl, addEl),
+      section('Call notes', h('p', null, h('a', { href: `#/call-notes?dealId=${encodeURIComponent(id)}`, class: 'button' }, 'Paste call notes')), callNotesEl),
       section('Processes', processesEl),
       section('Log a call or note', h('div', { id: 'deal-log' })),
       section('Timeline', timelineEl));
@@ -107,8 +109,8 @@ export const dealScreen = {
     }
 
     async function refresh(force = false) {
-      const overview = await api(`/v1/deals/${id}/overview`);
-      const key = JSON.stringify(overview);
+      const [overview, notes] = await Promise.all([api(`/v1/deals/${id}/overview`), api(`/v1/call-notes${qs({ dealId: id, limit: 10 })}`).catch((err) => err)]);
+      const key = JSON.stringify([overview, notes.data ?? notes.message]);
       if (key === lastKey && !force) return;
       lastKey = key;
       replace(stakeholdersEl, overview.stakeholders.length === 0 ? h('p', { class: 'muted' }, 'No stakeholders yet: single-threaded deals are at risk. Add the people involved.') : h('table', null,
@@ -125,6 +127,8 @@ export const dealScreen = {
             ctx.announce(`Removed ${s.name ?? 'the stakeholder'}`);
             await refresh(true);
           }, { 'aria-label': `Remove ${s.name ?? 'stakeholder'} (${words(s.role)}) from this deal`, 'data-key': `rm-${s.id}` })))))));
+      // The call notes are a part of the page: when they cannot be read, the rest still shows.
+      replace(callNotesEl, notes instanceof Error ? problemBox(notes) : callNoteList(notes.data));
       replace(processesEl, processTable(overview.processes));
       replace(timelineEl, timelineList(overview.items));
     }
