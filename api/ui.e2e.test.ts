@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { OFFLINE_EXTRACTOR_LABEL } from '../adapters/ai/call-notes-offline.ts';
+import { OFFLINE_EXTRACTOR_LABEL, OFFLINE_RULES_VERSION } from '../adapters/ai/call-notes-offline.ts';
 import type { Database } from '../adapters/db/session.ts';
 import { createLocalFileStorage } from '../adapters/storage/local.ts';
 import type { FileStorage } from '../adapters/storage/port.ts';
@@ -422,7 +422,7 @@ describe('the cockpit in a browser', () => {
     const reader = page.getByRole('region', { name: 'Who read the notes' });
     await reader.getByText(OFFLINE_EXTRACTOR_LABEL, { exact: true }).waitFor();
     await reader.getByText('Offline: no AI', { exact: true }).waitFor();
-    await reader.getByText('offline-rules.v1', { exact: true }).waitFor();
+    await reader.getByText(OFFLINE_RULES_VERSION, { exact: true }).waitFor();
     const applied = page.getByRole('region', { name: 'Applied', exact: true });
     await applied.getByText(/^Task: I will send the proposal by Friday\. due /).waitFor();
     await applied.getByRole('blockquote').filter({ hasText: 'I will send the proposal by Friday.' }).waitFor();

@@ -86,6 +86,7 @@ describe('proposals', () => {
     ['next Tuesday', '2026-03-17'],
     ['March 30', '2026-03-30'],
     ['end of April', '2026-04-30'],
+    ['this month', '2026-03-31'],
     ['Q3', null],
     ['soon', null],
   ])('reads "%s" as a local date', (words, date) => {

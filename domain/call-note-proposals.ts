@@ -129,9 +129,14 @@ function daysInMonth(year: number, month: number): number {
  * day ("Q3", "soon"). Forward from the call: "Friday" is the next one.
  */
 export function resolveLocalDate(words: string, referenceMs: number, timeZone: string): string | null {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  // "this month" as a deadline is its last day ("we want to sign this month").
+  if (/\b(?:this month|end of (?:the|this) month)\b/i.test(words)) {
+    const now = wallTimeAt(referenceMs, timeZone);
+    return `${now.year}-${pad(now.month)}-${pad(daysInMonth(now.year, now.month))}`;
+  }
   const { results } = parseDates({ text: words, referenceMs, zone: timeZone });
   const result = results[0];
-  const pad = (n: number) => String(n).padStart(2, '0');
   if (result) {
     const start = result.start;
     const year = start.get('year') ?? wallTimeAt(referenceMs, timeZone).year;

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createOpenAiCallNotesExtractor } from '../../adapters/ai/call-notes-openai.ts';
+import { OFFLINE_RULES_VERSION } from '../../adapters/ai/call-notes-offline.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../adapters/ai/fake-openai-server.ts';
 import type { Database } from '../../adapters/db/session.ts';
 import { createLocalFileStorage } from '../../adapters/storage/local.ts';
@@ -205,7 +206,7 @@ describe('call notes', () => {
     await until(() => status(workflowId), (s) => s.step !== 'extracting', 'the offline extraction');
     expect(openai.requests()).toHaveLength(1);
     const note = (await app.inject({ url: `/v1/call-notes/${id}`, headers: await as('rep') })).json();
-    expect(note).toMatchObject({ extractor: 'offline', model: null, promptVersion: 'offline-rules.v1', extractorLabel: expect.stringContaining('offline'), fallbackReason: expect.stringContaining('AiRefusedError') });
+    expect(note).toMatchObject({ extractor: 'offline', model: null, promptVersion: OFFLINE_RULES_VERSION, extractorLabel: expect.stringContaining('offline'), fallbackReason: expect.stringContaining('AiRefusedError') });
     // The contact's account has one open deal: the note was linked to it.
     expect(note.dealId).toBe(org.rows.deals);
   });
