@@ -3,25 +3,21 @@
 // CALL_NOTES_PROMPT_VERSION, and every output records which one produced it. Every failure leaves here as its own
 // named error or as a plain Error (retryable); retries are Temporal's, so the SDK's are off. Evidence is not checked
 // here: the caller runs checkEvidence on whatever comes back.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { ContentFilterFinishReasonError, LengthFinishReasonError } from 'openai/error';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 import { extractionSchema } from '../../domain/call-notes.ts';
 import {
   AiMalformedOutputError,
-  AiRateLimitedError,
   AiRefusedError,
   AiSchemaMismatchError,
-  AiTimeoutError,
   ConfigurationError,
   ValidationError,
 } from '../../domain/errors.ts';
 import type { CallNotesExtractor, ExtractionContext, ExtractionResult, ExtractRequest } from './call-notes-port.ts';
-import { OPENAI_DEFAULT_BASE_URL, OPENAI_DEFAULT_MODEL } from './openai.ts';
+import { createOpenAiClient, OPENAI_DEFAULT_MODEL, safetyIdentifier, transportError } from './openai-client.ts';
 
 /** The prompt in use: the name of its file under prompts/ without ".md". */
 export const CALL_NOTES_PROMPT_VERSION = 'call-notes-extract.v1';
@@ -61,16 +57,7 @@ export function createOpenAiCallNotesExtractor(options: OpenAiCallNotesExtractor
   const model = options.model?.trim() || OPENAI_DEFAULT_MODEL;
   // Read once: a prompt edited under a running worker must not change what a version name means.
   const systemPrompt = loadCallNotesPrompt(options.promptsDir ?? CALL_NOTES_PROMPTS_DIR);
-  // Everything explicit: the SDK would otherwise read OPENAI_BASE_URL, OPENAI_ORG_ID and OPENAI_PROJECT_ID from
-  // the process environment behind the configuration's back.
-  const client = new OpenAI({
-    apiKey: options.apiKey.trim(),
-    baseURL: (options.baseUrl?.trim() || OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, ''),
-    organization: null,
-    project: null,
-    timeout: options.timeoutMs ?? 60_000,
-    maxRetries: 0,
-  });
+  const client = createOpenAiClient({ apiKey: options.apiKey, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
 
   return {
     kind: 'openai',
@@ -123,25 +110,10 @@ function contextJson(context: ExtractionContext): ExtractionContext {
   return { repName, accountName, stage, currency, knownPeople: knownPeople.map(({ name, title }) => ({ name, title })) };
 }
 
-function safetyIdentifier(orgId: string): string {
-  return `org_${createHash('sha256').update(orgId).digest('hex').slice(0, 32)}`;
-}
-
 /** "nextSteps[0].quote" from zod's path. */
 function issuePath(path: ReadonlyArray<PropertyKey>): string {
   const text = path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`)).join('');
   return text || '(root)';
-}
-
-/** How long the provider asked us to wait: retry-after-ms (milliseconds), else retry-after (seconds or an HTTP date). */
-function retryAfterMs(headers: Headers | undefined): number | null {
-  const ms = headers?.get('retry-after-ms');
-  if (ms && Number.isFinite(Number.parseFloat(ms)) && Number.parseFloat(ms) >= 0) return Math.ceil(Number.parseFloat(ms));
-  const after = headers?.get('retry-after')?.trim();
-  if (!after) return null;
-  if (/^\d+(\.\d+)?$/.test(after)) return Math.ceil(Number.parseFloat(after) * 1000);
-  const at = Date.parse(after);
-  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }
 
 function toError(action: string, model: string, error: unknown): Error {
@@ -154,23 +126,5 @@ function toError(action: string, model: string, error: unknown): Error {
     const where = issue ? `${issuePath(issue.path)}: ${issue.message}` : 'no issue named';
     return new AiSchemaMismatchError(`OpenAI ${action}: the answer does not fit the extraction schema at ${where}${error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : ''}`);
   }
-  if (error instanceof APIConnectionTimeoutError) return new AiTimeoutError(`OpenAI ${action}: no answer within the timeout`);
-  if (error instanceof APIConnectionError) return new Error(`OpenAI ${action}: connection failed without an HTTP status: ${error.message}`, { cause: error });
-  if (!(error instanceof APIError) || typeof error.status !== 'number') {
-    return new Error(`OpenAI ${action}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-  const status = error.status;
-  const text = `OpenAI ${action}: HTTP ${status}${error.code ? ` ${error.code}` : ''}: ${error.message}`;
-  if (status === 401 || status === 403) return new ConfigurationError(`${text}; check OPENAI_API_KEY`);
-  if (status === 404) return new ConfigurationError(`${text}; check OPENAI_MODEL (${model}) and OPENAI_BASE_URL`);
-  if (status === 429) {
-    // Out of credit looks like a rate limit but waits for an operator, not for time.
-    if (error.code === 'insufficient_quota' || error.type === 'insufficient_quota') return new ConfigurationError(`${text}; the OpenAI account is out of quota`);
-    const wait = retryAfterMs(error.headers);
-    return new AiRateLimitedError(`${text}${wait === null ? '' : `; retry after ${wait} ms`}`, wait);
-  }
-  // Request timeout and conflict: the same request may well pass next time (the SDK itself would retry them).
-  if (status === 408 || status === 409 || status >= 500) return new Error(text, { cause: error });
-  // 400, 422 and any other 4xx: the same request would be refused the same way.
-  return new ValidationError(text);
+  return transportError(action, model, error);
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../domain/errors.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from './fake-openai-server.ts';
-import { createEmailDrafter } from './index.ts';
+import { createCallNotesExtractor, createEmailDrafter } from './index.ts';
 
 const request = {
   orgId: '7c0b5a0e-4f5e-4a43-9d41-5b7a4f1d2c11',
@@ -59,5 +59,14 @@ describe('createEmailDrafter', () => {
   ])('refuses %j with a ConfigurationError', (config, message) => {
     expect(() => createEmailDrafter(config)).toThrow(ConfigurationError);
     expect(() => createEmailDrafter(config)).toThrow(message);
+  });
+});
+
+describe('createCallNotesExtractor', () => {
+  it('picks the extractor by the same configuration and refuses what it cannot use', () => {
+    expect(createCallNotesExtractor({ provider: 'offline' }).kind).toBe('offline');
+    expect(createCallNotesExtractor({ provider: 'openai', openaiApiKey: 'sk-x', openaiBaseUrl: 'http://127.0.0.1:9/v1' }).kind).toBe('openai');
+    expect(() => createCallNotesExtractor({ provider: 'openai' })).toThrow(ConfigurationError);
+    expect(() => createCallNotesExtractor({ provider: 'gpt' })).toThrow(/must be "offline" or "openai"/);
   });
 });

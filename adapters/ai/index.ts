@@ -22,41 +22,30 @@ export interface EmailDrafterConfig {
   openaiBaseUrl?: string;
 }
 
-export function createEmailDrafter(config: EmailDrafterConfig): EmailDrafter {
+/** null for the offline default; the OpenAI options otherwise. Fails loudly on anything it cannot use. */
+function openAiOptions(config: EmailDrafterConfig): { apiKey: string; model?: string; baseUrl?: string } | null {
   switch (config.provider) {
     case 'offline':
-      return createOfflineDrafter();
-    case 'openai': {
-      if (!config.openaiApiKey?.trim()) {
-        throw new ConfigurationError('CLOSELOOP_AI_PROVIDER=openai needs OPENAI_API_KEY, which is not set');
-      }
-      return createOpenAiDrafter({
+      return null;
+    case 'openai':
+      if (!config.openaiApiKey?.trim()) throw new ConfigurationError('CLOSELOOP_AI_PROVIDER=openai needs OPENAI_API_KEY, which is not set');
+      return {
         apiKey: config.openaiApiKey,
         ...(config.openaiModel?.trim() ? { model: config.openaiModel.trim() } : {}),
         ...(config.openaiBaseUrl?.trim() ? { baseUrl: checkBaseUrl('OPENAI_BASE_URL', config.openaiBaseUrl) } : {}),
-      });
-    }
+      };
     default:
       throw new ConfigurationError(`CLOSELOOP_AI_PROVIDER must be "offline" or "openai", got ${JSON.stringify(config.provider)}`);
   }
 }
 
+export function createEmailDrafter(config: EmailDrafterConfig): EmailDrafter {
+  const openai = openAiOptions(config);
+  return openai ? createOpenAiDrafter(openai) : createOfflineDrafter();
+}
+
 /** The call-notes extractor by the same configuration: OpenAI structured outputs, or the offline rules. */
 export function createCallNotesExtractor(config: EmailDrafterConfig): CallNotesExtractor {
-  switch (config.provider) {
-    case 'offline':
-      return createOfflineCallNotesExtractor();
-    case 'openai': {
-      if (!config.openaiApiKey?.trim()) {
-        throw new ConfigurationError('CLOSELOOP_AI_PROVIDER=openai needs OPENAI_API_KEY, which is not set');
-      }
-      return createOpenAiCallNotesExtractor({
-        apiKey: config.openaiApiKey,
-        ...(config.openaiModel?.trim() ? { model: config.openaiModel.trim() } : {}),
-        ...(config.openaiBaseUrl?.trim() ? { baseUrl: checkBaseUrl('OPENAI_BASE_URL', config.openaiBaseUrl) } : {}),
-      });
-    }
-    default:
-      throw new ConfigurationError(`CLOSELOOP_AI_PROVIDER must be "offline" or "openai", got ${JSON.stringify(config.provider)}`);
-  }
+  const openai = openAiOptions(config);
+  return openai ? createOpenAiCallNotesExtractor(openai) : createOfflineCallNotesExtractor();
 }

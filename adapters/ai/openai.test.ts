@@ -1,6 +1,7 @@
 // Drives the real `openai` SDK against the local fake of the chat completions API.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openAiError, startFakeOpenAiServer, userPayload, type FakeOpenAiServer } from './fake-openai-server.ts';
+import { AiRateLimitedError, AiTimeoutError, NON_RETRYABLE_ERROR_TYPES } from '../../domain/errors.ts';
 import { createOpenAiDrafter } from './openai.ts';
 import type { DraftContext, EmailDrafter, PersonaliseRequest, RegenerateRequest } from './port.ts';
 
@@ -211,12 +212,21 @@ describe('OpenAI email drafter (real SDK, fake OpenAI server)', () => {
       expect(error.message).toMatch(/HTTP 429 insufficient_quota/);
     });
 
-    it.each([429, 408, 409, 500, 503])('leaves HTTP %i retryable: a plain Error naming the status, one request only', async (status) => {
+    it.each([408, 409, 500, 503])('leaves HTTP %i retryable: a plain Error naming the status, one request only', async (status) => {
       fake.failNext(1, status);
       const error = await thrown(drafter.personalise(personaliseRequest()));
       expect(error.name).toBe('Error');
       expect(error.message).toMatch(new RegExp(`HTTP ${status}`));
       // The SDK's own retries are off: Temporal owns them.
+      expect(fake.requests()).toHaveLength(1);
+    });
+
+    it('maps a rate limit to AiRateLimitedError (retryable: not in the non-retryable list), one request only', async () => {
+      fake.failNext(1, 429);
+      const error = await thrown(drafter.personalise(personaliseRequest()));
+      expect(error).toBeInstanceOf(AiRateLimitedError);
+      expect(error.message).toMatch(/HTTP 429/);
+      expect(NON_RETRYABLE_ERROR_TYPES as readonly string[]).not.toContain(error.name);
       expect(fake.requests()).toHaveLength(1);
     });
 
@@ -232,7 +242,8 @@ describe('OpenAI email drafter (real SDK, fake OpenAI server)', () => {
       const impatient = createOpenAiDrafter({ apiKey: API_KEY, baseUrl: `${fake.url}/v1`, timeoutMs: 300 });
       fake.hangNext(1);
       const error = await thrown(impatient.personalise(personaliseRequest()));
-      expect(error.name).toBe('Error');
+      expect(error).toBeInstanceOf(AiTimeoutError);
+      expect(NON_RETRYABLE_ERROR_TYPES as readonly string[]).not.toContain(error.name);
       expect(error.message).toMatch(/timed out/);
     });
   });

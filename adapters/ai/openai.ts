@@ -1,19 +1,19 @@
 // Drafting with OpenAI's chat completions and a strict JSON schema, through the official SDK. Every failure leaves
-// here as a named error (non-retryable) or a plain Error (retryable): retries are Temporal's, so the SDK's are off.
+// here as a named error (non-retryable unless a retry can help: rate limits, timeouts) or a plain Error (retryable):
+// retries are Temporal's, so the SDK's are off.
 //
 // Chat completions take no idempotency key: a retried activity may call the model twice and get two different
 // texts. The draft row, keyed by the request's business key, keeps only one of them.
-import { createHash } from 'node:crypto';
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { ContentFilterFinishReasonError, LengthFinishReasonError } from 'openai/error';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
-import { AiRefusedError, ConfigurationError, ValidationError } from '../../domain/errors.ts';
+import { AiRefusedError, ConfigurationError } from '../../domain/errors.ts';
 import { BODY_MAX, checkEmailText, checkInstructions, SUBJECT_MAX } from './checks.ts';
 import type { DraftContext, DraftedEmail, EmailDrafter, EmailText, PersonaliseRequest, RegenerateRequest } from './port.ts';
 
-export const OPENAI_DEFAULT_MODEL = 'gpt-4.1-mini';
-export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+import { createOpenAiClient, OPENAI_DEFAULT_MODEL, safetyIdentifier, transportError } from './openai-client.ts';
+
+export { OPENAI_DEFAULT_BASE_URL, OPENAI_DEFAULT_MODEL } from './openai-client.ts';
 
 export interface OpenAiDrafterOptions {
   apiKey: string;
@@ -53,16 +53,7 @@ const REGENERATE_TASK = [
 export function createOpenAiDrafter(options: OpenAiDrafterOptions): EmailDrafter {
   if (!options.apiKey?.trim()) throw new ConfigurationError('OpenAI needs an API key (OPENAI_API_KEY), which is not set');
   const model = options.model?.trim() || OPENAI_DEFAULT_MODEL;
-  // Everything explicit: the SDK would otherwise read OPENAI_BASE_URL, OPENAI_ORG_ID and OPENAI_PROJECT_ID from
-  // the process environment behind the configuration's back.
-  const client = new OpenAI({
-    apiKey: options.apiKey.trim(),
-    baseURL: (options.baseUrl?.trim() || OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, ''),
-    organization: null,
-    project: null,
-    timeout: options.timeoutMs ?? 60_000,
-    maxRetries: options.maxRetries ?? 0,
-  });
+  const client = createOpenAiClient(options);
 
   const draft = async (action: string, request: { orgId: string; task: string; payload: Record<string, unknown> }, keepUrls: string[], allowedUrls: string[]): Promise<DraftedEmail> => {
     let completion;
@@ -132,10 +123,6 @@ function contextJson(context: DraftContext): DraftContext {
   };
 }
 
-function safetyIdentifier(orgId: string): string {
-  return `org_${createHash('sha256').update(orgId).digest('hex').slice(0, 32)}`;
-}
-
 const urlPattern = /\bhttps?:\/\/[^\s<>"'`]+/gi;
 // Sentence punctuation right after a link is not part of it.
 const trailingPunctuation = /[.,;:!?)\]}]+$/;
@@ -171,20 +158,5 @@ function toError(action: string, model: string, error: unknown): Error {
   if (error instanceof SyntaxError || (error instanceof Error && error.name === 'ZodError')) {
     return new AiRefusedError(`OpenAI ${action}: the answer is not a draft (${error.name})`);
   }
-  if (error instanceof APIConnectionTimeoutError) return new Error(`OpenAI ${action}: timed out without an HTTP status`, { cause: error });
-  if (error instanceof APIConnectionError) return new Error(`OpenAI ${action}: connection failed without an HTTP status: ${error.message}`, { cause: error });
-  if (!(error instanceof APIError) || typeof error.status !== 'number') {
-    return new Error(`OpenAI ${action}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-  const status = error.status;
-  const text = `OpenAI ${action}: HTTP ${status}${error.code ? ` ${error.code}` : ''}: ${error.message}`;
-  if (status === 401 || status === 403) return new ConfigurationError(`${text}; check OPENAI_API_KEY`);
-  if (status === 404) return new ConfigurationError(`${text}; check OPENAI_MODEL (${model}) and OPENAI_BASE_URL`);
-  // Out of credit looks like a rate limit but waits for an operator, not for time.
-  if (status === 429 && (error.code === 'insufficient_quota' || error.type === 'insufficient_quota')) {
-    return new ConfigurationError(`${text}; the OpenAI account is out of quota`);
-  }
-  if (status === 408 || status === 409 || status === 429 || status >= 500) return new Error(text, { cause: error });
-  // 400, 422 and any other 4xx: the same request would be refused the same way.
-  return new ValidationError(text);
+  return transportError(action, model, error);
 }
