@@ -16,7 +16,7 @@ import { emptyExtraction, type Extraction } from '../../domain/call-notes.ts';
 import { startTestWorker } from '../../infra/testing/activities.ts';
 import { testApp, tokenFor } from '../../infra/testing/api.ts';
 import { appDatabase, seedOrganisation, type SeededOrg } from '../../infra/testing/database.ts';
-import { createTimeSkippingEnv, uniqueTaskQueue } from '../../infra/testing/harness.ts';
+import { createTimeSkippingEnv, uniqueTaskQueue, waitUntil } from '../../infra/testing/harness.ts';
 import { closeloopHookDelivery } from '../../infra/testing/webhooks.ts';
 import { createInboxDispatcher } from '../../worker/inbox-dispatcher.ts';
 import { callNotesStatusQuery, type CallNotesResult } from './messages.ts';
@@ -79,15 +79,6 @@ async function post(body: Record<string, unknown>) {
   return res.json() as { id: string; workflowId: string };
 }
 
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const status = (workflowId: string) => env.client.workflow.getHandle(workflowId).query(callNotesStatusQuery);
 const deal = () => db.asService(async (tx) => (await tx<{ stage: string; amountMinor: string | null; nextStep: string | null }[]>`select stage, amount_minor, next_step from public.deals where id = ${org.rows.deals!}`)[0]!);
@@ -106,7 +97,7 @@ describe('call notes', () => {
       closeDateChange: { when: 'by Friday', quote: q('I will send the proposal and the security questionnaire by Friday'), confidence: 0.4 },
     });
     const { id, workflowId } = await post({ text: notes, dealId: org.rows.deals, contactId: org.rows.contacts, occurredAt: '2026-03-10T09:00:00Z' });
-    await until(() => status(workflowId), (s) => s.step === 'awaiting-approval' && s.pendingApprovals === 2, 'two approvals');
+    await waitUntil(() => status(workflowId), (s) => s.step === 'awaiting-approval' && s.pendingApprovals === 2, 'two approvals');
     // The person's quote does not name them: dropped, so no new contact is proposed.
     expect((await status(workflowId)).dropped).toBe(1);
     const [stage] = await approvalsOf(id);
@@ -135,7 +126,7 @@ describe('call notes', () => {
     // Tuesday 10 March 2026, 09:00 in the rep's zone (UTC in the seed).
     const { id, workflowId } = await post({ text: notes, dealId: org.rows.deals, contactId: org.rows.contacts, occurredAt: '2026-03-10T09:00:00Z', title: 'Pricing call' });
 
-    const waiting = await until(() => status(workflowId), (s) => s.step === 'awaiting-approval', 'the approval wait');
+    const waiting = await waitUntil(() => status(workflowId), (s) => s.step === 'awaiting-approval', 'the approval wait');
     expect(waiting).toMatchObject({ extractor: 'openai', dropped: 1, pendingApprovals: 1 });
 
     // At once: the tasks (a next step due Friday at the end of the rep's day, a call at the asked instant), the
@@ -179,7 +170,7 @@ describe('call notes', () => {
   it('a change to a deal that moved since the call is superseded, never "latest wins"', async () => {
     modelSays({ stageChange: { stage: 'proposal', quote: q('let us move this to the proposal stage'), confidence: 0.85 } });
     const { id, workflowId } = await post({ text: notes, dealId: org.rows.deals, occurredAt: '2026-03-10T09:00:00Z' });
-    await until(() => status(workflowId), (s) => s.step === 'awaiting-approval', 'the approval wait');
+    await waitUntil(() => status(workflowId), (s) => s.step === 'awaiting-approval', 'the approval wait');
     await app.inject({ method: 'PATCH', url: `/v1/deals/${org.rows.deals}`, headers: await as('rep'), payload: { stage: 'demo' } });
     const [approval] = await approvalsOf(id);
     await app.inject({ method: 'POST', url: `/v1/approvals/${approval!.id}/decision`, headers: await as('manager'), payload: { decision: 'approve' } });
@@ -203,7 +194,7 @@ describe('call notes', () => {
   it('a refusal: the offline extractor stands in, and the note says it is the offline one and why', async () => {
     openai.respondWith(() => ({ refusal: 'I cannot help with that.' }));
     const { id, workflowId } = await post({ text: notes, contactId: org.rows.contacts, occurredAt: '2026-03-10T09:00:00Z' });
-    await until(() => status(workflowId), (s) => s.step !== 'extracting', 'the offline extraction');
+    await waitUntil(() => status(workflowId), (s) => s.step !== 'extracting', 'the offline extraction');
     expect(openai.requests()).toHaveLength(1);
     const note = (await app.inject({ url: `/v1/call-notes/${id}`, headers: await as('rep') })).json();
     expect(note).toMatchObject({ extractor: 'offline', model: null, promptVersion: OFFLINE_RULES_VERSION, extractorLabel: expect.stringContaining('offline'), fallbackReason: expect.stringContaining('AiRefusedError') });

@@ -12,7 +12,7 @@ import { createLocalFileStorage } from '../../adapters/storage/local.ts';
 import { startTestWorker } from '../../infra/testing/activities.ts';
 import { testApp, tokenFor } from '../../infra/testing/api.ts';
 import { appDatabase, seedOrganisation, type SeededOrg } from '../../infra/testing/database.ts';
-import { createTimeSkippingEnv, uniqueTaskQueue } from '../../infra/testing/harness.ts';
+import { createTimeSkippingEnv, uniqueTaskQueue, waitUntil } from '../../infra/testing/harness.ts';
 import { meetingPrepStatusQuery, meetingPrepWorkflowId, type MeetingPrepResult } from './messages.ts';
 
 let env: TestWorkflowEnvironment;
@@ -49,15 +49,6 @@ afterAll(async () => {
 
 const rep = async () => ({ authorization: `Bearer ${await tokenFor(org.users.rep)}` });
 
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** The server's clock: it runs ahead of ours once time has been skipped. */
 const serverNow = async () => (await env.currentTimeMs()) as number;
@@ -86,14 +77,14 @@ describe('meeting prep briefs', () => {
     const start = (await serverNow()) + 24 * HOUR;
     const activityId = await logMeeting(start);
     const handle = env.client.workflow.getHandle(meetingPrepWorkflowId(org.orgId, activityId));
-    const planned = await until(() => briefOf(activityId), (b) => b?.status === 'scheduled', 'the planned brief');
+    const planned = await waitUntil(() => briefOf(activityId), (b) => b?.status === 'scheduled', 'the planned brief');
     expect(new Date(planned!.dueAt).getTime()).toBe(start - HOUR);
 
     // Moved a day later, before the brief was due.
     const moved = start + 24 * HOUR;
     const patch = await app.inject({ method: 'PATCH', url: `/v1/activities/${activityId}`, headers: await rep(), payload: { meetingStartAt: new Date(moved).toISOString(), meetingEndAt: new Date(moved + HOUR).toISOString() } });
     expect(patch.statusCode, patch.body).toBe(200);
-    await until(() => briefOf(activityId), (b) => b !== undefined && new Date(b.dueAt).getTime() === moved - HOUR, 'the brief to move');
+    await waitUntil(() => briefOf(activityId), (b) => b !== undefined && new Date(b.dueAt).getTime() === moved - HOUR, 'the brief to move');
 
     // Past the old due time: nothing written.
     await env.sleep(start - (await serverNow()) + 5 * 60_000);
@@ -103,7 +94,7 @@ describe('meeting prep briefs', () => {
 
     // Past the new due time: the brief is there, as a document, with a task that puts it in front of the rep.
     await env.sleep(moved - HOUR - (await serverNow()) + 60_000);
-    const ready = await until(() => briefOf(activityId), (b) => b?.status === 'ready', 'the brief');
+    const ready = await waitUntil(() => briefOf(activityId), (b) => b?.status === 'ready', 'the brief');
     const docs = await docsOf(activityId);
     expect(docs).toHaveLength(1);
     expect(ready!.documentId).toBe(docs[0]!.id);
@@ -126,7 +117,7 @@ describe('meeting prep briefs', () => {
   it('a cancelled meeting\'s brief never fires; a deleted one\'s brief goes with its document', async () => {
     const start = (await serverNow()) + 24 * HOUR;
     const cancelled = await logMeeting(start);
-    await until(() => briefOf(cancelled), (b) => b?.status === 'scheduled', 'the planned brief');
+    await waitUntil(() => briefOf(cancelled), (b) => b?.status === 'scheduled', 'the planned brief');
     const patch = await app.inject({ method: 'PATCH', url: `/v1/activities/${cancelled}`, headers: await rep(), payload: { meetingStatus: 'cancelled' } });
     expect(patch.statusCode, patch.body).toBe(200);
     const result: MeetingPrepResult = await env.client.workflow.getHandle(meetingPrepWorkflowId(org.orgId, cancelled)).result();
@@ -137,7 +128,7 @@ describe('meeting prep briefs', () => {
 
     // A meeting inside the lead time gets its brief at once; deleting the meeting then removes the brief.
     const soon = await logMeeting((await serverNow()) + 30 * 60_000);
-    await until(() => briefOf(soon), (b) => b?.status === 'ready', 'the immediate brief');
+    await waitUntil(() => briefOf(soon), (b) => b?.status === 'ready', 'the immediate brief');
     const [doc] = await docsOf(soon);
     const removed = await app.inject({ method: 'DELETE', url: `/v1/activities/${soon}`, headers: { authorization: `Bearer ${await tokenFor(org.users.manager)}` } });
     expect(removed.statusCode, removed.body).toBe(204);
