@@ -404,10 +404,10 @@ describe('timeZoneFor', () => {
     ['single-zone country', { country: 'DE' }, 'Europe/Berlin'],
     ['country by name', { country: 'Deutschland' }, 'Europe/Berlin'],
     ['country from the phone when none is given', { phoneE164: '+33142685300' }, 'Europe/Paris'],
-    ['the runtime spelling of India', { country: 'IN' }, 'Asia/Calcutta'],
+    ['India by its current name (Intl lists only the old Asia/Calcutta)', { country: 'IN' }, 'Asia/Kolkata'],
     ['Japan', { country: 'JP' }, 'Asia/Tokyo'],
     ['the UK', { country: 'UK' }, 'Europe/London'],
-    ['Argentina is one legal time', { country: 'AR' }, 'America/Buenos_Aires'],
+    ['Argentina is one legal time', { country: 'AR' }, 'America/Argentina/Buenos_Aires'],
     ['a city in a single-zone country changes nothing', { country: 'DE', city: 'Los Angeles' }, 'Europe/Berlin'],
     // Multi-zone: only a known city decides
     ['US without a city', { country: 'US' }, null],

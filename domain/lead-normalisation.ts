@@ -486,7 +486,8 @@ export function timeZoneFor(input: TimeZoneInput | null | undefined): string | n
   return null;
 }
 
-// The zone as the runtime spells it, so the result always passes timeZoneSchema.
+// The zone by its current name when the runtime can use it, else by an older name it lists; the result always
+// passes timeZoneSchema.
 function runtimeZone(zone: string): string | null {
   for (const spelling of [zone, ...(zoneAliases[zone] ?? [])]) {
     if (timeZoneSchema.safeParse(spelling).success) return spelling;
