@@ -1,10 +1,12 @@
 // The API process entry: wires real dependencies into the app, listens, and closes cleanly on SIGINT/SIGTERM.
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createLinkSigner } from '../adapters/links/unsubscribe.ts';
 import { z } from 'zod';
 import { createSql } from '../adapters/db/client.ts';
 import { createGmailSetup, gmailConfigFromEnv } from '../adapters/gmail/index.ts';
 import { createDatabase } from '../adapters/db/session.ts';
+import { createFileStorage } from '../adapters/storage/index.ts';
 import { connectionOptions, definedEnv, loadTemporalConfig } from '../temporal.config.ts';
 import { buildApp, defaultRateLimit } from './app.ts';
 
@@ -26,6 +28,12 @@ const env = z
     TEMPORAL_UI_URL: z.string().url().optional(),
     SUPABASE_URL: z.string().url().optional(),
     SUPABASE_ANON_KEY: z.string().min(1).optional(),
+    // The same file storage as the worker's (CSV uploads, meeting briefs).
+    CLOSELOOP_STORAGE: z.string().default('local'),
+    CLOSELOOP_STORAGE_DIR: z.string().min(1).optional(),
+    CLOSELOOP_DATA_DIR: z.string().min(1).optional(),
+    SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
+    SUPABASE_STORAGE_BUCKET: z.string().default('closeloop'),
   })
   .parse(definedEnv());
 
@@ -56,6 +64,14 @@ const app = await buildApp(
     namespace: temporalConfig.namespace,
     supabaseAuth: env.SUPABASE_URL && env.SUPABASE_ANON_KEY ? { url: env.SUPABASE_URL, anonKey: env.SUPABASE_ANON_KEY } : null,
     gmail: gmail && { connector: gmail.connector, cipher: gmail.cipher, push: gmail.push, stateSecret: env.CLOSELOOP_LINK_SECRET },
+    storage: createFileStorage({
+      backend: env.CLOSELOOP_STORAGE,
+      // As the worker's default (infra/paths.ts dataDir, which the API may not import).
+      localRootDir: env.CLOSELOOP_STORAGE_DIR ?? path.join(path.resolve(env.CLOSELOOP_DATA_DIR ?? path.join(import.meta.dirname, '..', '.data')), 'storage'),
+      supabaseUrl: env.SUPABASE_URL,
+      supabaseServiceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY,
+      supabaseBucket: env.SUPABASE_STORAGE_BUCKET,
+    }),
   },
   { logger: { level: env.LOG_LEVEL } },
 );
