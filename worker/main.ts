@@ -15,6 +15,7 @@ import { connectionOptions, definedEnv, loadTemporalConfig } from '../temporal.c
 import { dataDir } from '../infra/paths.ts';
 import { bundleWorkflows, createWorker } from './create-worker.ts';
 import { createInboxDispatcher } from './inbox-dispatcher.ts';
+import { createProcessStarter } from './process-starter.ts';
 
 const env = z
   .object({
@@ -91,6 +92,9 @@ const dispatcher = env.CLOSELOOP_INBOX_DISPATCHER === 'on'
   ? createInboxDispatcher({ db: adapters.db, temporal: new Client({ connection: clientConnection, namespace: temporalConfig.namespace }), logger: Runtime.instance().logger, taskQueue: temporalConfig.taskQueue })
   : null;
 dispatcher?.start();
+// Processes whose start was missed (a call note or a meeting saved while Temporal was away) start here.
+const starter = createProcessStarter({ db: adapters.db, temporal: new Client({ connection: clientConnection, namespace: temporalConfig.namespace }), taskQueue: temporalConfig.taskQueue, logger: Runtime.instance().logger });
+starter.start();
 
 Runtime.instance().logger.info('Worker ready', { identity, taskQueue: temporalConfig.taskQueue, namespace: temporalConfig.namespace });
 try {
@@ -98,6 +102,7 @@ try {
   await worker.run();
 } finally {
   await dispatcher?.stop();
+  await starter.stop();
   await clientConnection.close();
   await connection.close();
   await adapters.close();

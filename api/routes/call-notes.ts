@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { callNotesRepository, resolveCallNoteLinks } from '../../adapters/db/call-notes-repository.ts';
+import { resolveCallNoteLinks } from '../../adapters/db/call-notes-repository.ts';
 import type { FileStorage } from '../../adapters/storage/port.ts';
 import { callNoteIntakeSchema } from '../../domain/call-note-intake.ts';
 import { ValidationError } from '../../domain/errors.ts';
@@ -85,7 +85,6 @@ export async function callNoteRoutes(app: FastifyInstance, options: { temporal: 
   }, async (request, reply) => {
     const caller = request.caller!;
     const body = request.body;
-    if (!options.temporal) throw new HttpProblem(503, 'unavailable', 'Temporal is not configured for this API');
     let transcript;
     try {
       transcript = parseTranscript(body.text, body.format);
@@ -112,11 +111,11 @@ export async function callNoteRoutes(app: FastifyInstance, options: { temporal: 
       return { id, workflowId, format: transcript.format, ...links };
     });
     try {
+      if (!options.temporal) throw new Error('Temporal is not configured for this API');
       await options.temporal.workflow.start('callNotesWorkflow', { workflowId: note.workflowId, taskQueue: options.taskQueue, args: [{ orgId: caller.orgId, callNoteId: note.id }] });
     } catch (err) {
-      request.log.error({ err, callNoteId: note.id }, 'could not start the call-notes process');
-      await app.db.asService((tx) => callNotesRepository.setStatus(tx, caller.orgId, note.id, 'failed', 'the process engine could not be reached: post the notes again'));
-      throw new HttpProblem(503, 'unavailable', 'The notes were kept but could not be processed now (the process engine is unreachable); post them again shortly');
+      // The note is saved: the worker's process starter starts what did not start (worker/process-starter.ts).
+      request.log.warn({ err, callNoteId: note.id }, 'could not start the call-notes process now; the process starter will');
     }
     return reply.code(202).send({ id: note.id, workflowId: note.workflowId, format: note.format, dealId: note.dealId, accountId: note.accountId, contactId: note.contactId, ownerMemberId: note.ownerMemberId! });
   });
