@@ -43,6 +43,14 @@ describe('cockpit read models', () => {
     expect(items.some((i) => i.title === "The manager's task")).toBe(false);
   });
 
+  it('"now": a change a call note proposed waits in the queue of the rep whose call it was', async () => {
+    const orgId = fixture.org.orgId;
+    await db.asService((tx) => tx`insert into public.approvals ${tx({ orgId, proposalId: fixture.org.rows.call_note_proposals!, messageId: null, workflowId: `call-notes:${orgId}:seed`, requestedAt: hoursFromNow(0), dueAt: hoursFromNow(2) })}`);
+    const titles = async (role: 'rep' | 'manager') => ((await app.inject({ url: '/v1/now', headers: await as(role) })).json().items as Array<{ kind: string; title: string }>).filter((i) => i.kind === 'approval').map((i) => i.title);
+    expect(await titles('rep')).toContain('Approve CRM change: deal stage');
+    expect(await titles('manager')).not.toContain('Approve CRM change: deal stage');
+  });
+
   it("a contact's timeline and an approval's context", async () => {
     const contact = await fixture.contact();
     const orgId = fixture.org.orgId;

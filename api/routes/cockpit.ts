@@ -35,6 +35,13 @@ export async function cockpitRoutes(app: FastifyInstance, options: { temporalUiU
         from public.approvals a join public.outbound_messages m on m.id = a.message_id join public.mailboxes b on b.id = m.mailbox_id
         left join public.contacts c on c.id = m.contact_id
         where a.status = 'pending' and (b.member_id = ${memberId} or (a.escalated and ${caller.role} in ('manager', 'admin')))`;
+      // Changes a call note proposed, waiting for the rep whose call it was.
+      const changes = await tx<Array<{ id: string; title: string; dueAt: string; contactId: string | null; contactName: string | null }>>`
+        select a.id, 'Approve CRM change: ' || replace(p.kind, '_', ' ') || coalesce(' (' || n.title || ')', '') as title, a.due_at, n.contact_id,
+          nullif(trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), '') as contact_name
+        from public.approvals a join public.call_note_proposals p on p.id = a.proposal_id join public.call_notes n on n.id = p.call_note_id
+        left join public.contacts c on c.id = n.contact_id
+        where a.status = 'pending' and (n.owner_member_id = ${memberId} or (a.escalated and ${caller.role} in ('manager', 'admin')))`;
       const tasks = await tx<Array<{ id: string; kind: string; title: string; dueAt: string | null; contactId: string | null; contactName: string | null }>>`
         select t.id, t.kind, t.title, t.due_at, t.contact_id, nullif(trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), '') as contact_name
         from public.tasks t left join public.contacts c on c.id = t.contact_id
@@ -46,7 +53,7 @@ export async function cockpitRoutes(app: FastifyInstance, options: { temporalUiU
           and (a.logged_by_member_id = ${memberId} or acc.owner_member_id = ${memberId}
                or exists (select 1 from public.enrolments e where e.contact_id = a.contact_id and e.owner_member_id = ${memberId} and e.status = 'active'))`;
       return [
-        ...approvals.map((a) => ({ kind: 'approval' as const, id: a.id, title: a.title, dueAt: a.dueAt, contactId: a.contactId, contactName: a.contactName })),
+        ...[...approvals, ...changes].map((a) => ({ kind: 'approval' as const, id: a.id, title: a.title, dueAt: a.dueAt, contactId: a.contactId, contactName: a.contactName })),
         ...tasks.map((t) => ({ kind: t.kind === 'call' ? ('callback' as const) : ('task' as const), id: t.id, title: t.title, dueAt: t.dueAt, contactId: t.contactId, contactName: t.contactName })),
         ...meetings.map((m) => ({ kind: 'meeting' as const, id: m.id, title: m.subject ?? 'Meeting', dueAt: m.startAt, contactId: m.contactId, contactName: m.contactName })),
       ];
