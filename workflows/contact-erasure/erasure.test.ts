@@ -41,6 +41,11 @@ beforeAll(async () => {
     await tx`insert into public.outbound_messages ${tx({ orgId: org.orgId, mailboxId: mailbox!.id, contactId: contact.id, toAddress: email, subject: 'For Priyanka', bodyText: 'Hi Priyanka Ramanathan', origin: 'template', requiresApproval: true, processWorkflowId: 'p:1', stepKey: 's1', businessKey: `p:1:s1:${contact.id}` })}`;
     await tx`insert into public.outbox ${tx({ orgId: org.orgId, idempotencyKey: `p:1:s1:${contact.id}`, fromHeader: 'Rep <rep@x.example>', toAddress: email, subject: 'For Priyanka', bodyText: 'Hi Priyanka Ramanathan', rfcMessageId: '<x@outbox.closeloop.invalid>' })}`;
     await tx`insert into public.webhook_inbox ${tx({ orgId: org.orgId, provider: 'closeloop', eventId: `reply-${contact.id}`, body: JSON.stringify({ type: 'reply.received', data: { from: email.toUpperCase(), text: 'Thanks, Priyanka' } }) })}`;
+    // A call note about them (linked) and one where they were only on the call (participant address), each with a proposal quoting them.
+    for (const [i, link] of [{ contactId: contact.id, participants: [] }, { contactId: null, participants: [{ email, name: 'Priyanka Ramanathan' }] }].entries()) {
+      const [note] = await tx<{ id: string }[]>`insert into public.call_notes ${tx({ orgId: org.orgId, source: 'api', format: 'speaker', occurredAt: new Date().toISOString(), rawText: 'Priyanka Ramanathan: we want the pilot.', transcriptText: 'Priyanka Ramanathan: we want the pilot.', speakers: ['Priyanka Ramanathan'], participants: tx.json(link.participants), dealId: null, accountId: org.rows.accounts!, contactId: link.contactId, ownerMemberId: org.members.rep, workflowId: `call-notes:${org.orgId}:erasure-${i}`, summary: 'Priyanka wants the pilot', status: 'completed' })} returning id`;
+      await tx`insert into public.call_note_proposals ${tx({ orgId: org.orgId, callNoteId: note!.id, ordinal: 0, kind: 'contact_new', after: tx.json({ name: 'Priyanka Ramanathan' }), quote: 'Priyanka Ramanathan: we want the pilot.', confidence: 0.9, policy: 'approve', status: 'rejected' })}`;
+    }
     await tx`insert into public.audit_log ${tx({ orgId: org.orgId, actorType: 'member', actorId: org.members.rep, action: 'contact.update', subjectType: 'contact', subjectId: contact.id, before: tx.json({ title: 'Head of Sales' }), after: tx.json({ title: 'VP Sales', firstName: 'Priyanka' }) })}`;
   });
   worker = await Worker.create({
@@ -80,7 +85,9 @@ describe('contact erasure', () => {
                (select json_agg(t) from public.tasks t where t.org_id = ${org.orgId}) as tasks,
                (select json_agg(m) from public.outbound_messages m where m.org_id = ${org.orgId}) as outbound,
                (select json_agg(o) from public.outbox o where o.org_id = ${org.orgId}) as outbox,
-               (select json_agg(w) from public.webhook_inbox w where w.org_id = ${org.orgId}) as inbox`);
+               (select json_agg(w) from public.webhook_inbox w where w.org_id = ${org.orgId}) as inbox,
+               (select json_agg(n) from public.call_notes n where n.org_id = ${org.orgId}) as call_notes,
+               (select json_agg(p) from public.call_note_proposals p where p.org_id = ${org.orgId}) as proposals`);
       for (const personal of [contact.email, contact.email.toUpperCase(), contact.firstName, contact.lastName, '+4915112345678', 'webinar form']) expect(dump).not.toContain(personal);
       const events = await eventLogRepository.forSubject(tx, org.orgId, 'contact', contact.id);
       expect(events.map((e) => e.kind)).toEqual(['contact.erased']);
