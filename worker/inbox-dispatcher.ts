@@ -30,6 +30,7 @@ import { deliveryStatusBounce, inboundProviderSchema, interpretDelivery, type In
 import { classifyReply, type ReplyClassification } from '../domain/reply-classification.ts';
 import { cadenceEventSignal, type CadenceEvent } from '../workflows/follow-up-cadence/messages.ts';
 import { historyChangedSignal, mailboxSyncWorkflowId, type MailboxSyncInput } from '../workflows/mailbox-sync/messages.ts';
+import { createPollLoop } from './poll-loop.ts';
 
 export interface DispatcherLogger {
   info(message: string, meta?: Record<string, unknown>): void;
@@ -236,11 +237,6 @@ export function createInboxDispatcher(options: InboxDispatcherOptions) {
   const batchSize = options.batchSize ?? 20;
   const taskQueue = options.taskQueue ?? 'closeloop-processes';
   const messageDeadlineMs = options.messageDeadlineMs ?? Math.min(10_000, leaseMs / 3);
-  let running = false;
-  let loop: Promise<void> | null = null;
-  let wake: (() => void) | null = null;
-  // A wake-up that comes while a pass is running is remembered, so the loop does not then sleep a whole interval.
-  let wakePending = false;
 
   async function handle(row: InboxRow): Promise<'processed' | 'parked'> {
     let result: Plan;
@@ -314,42 +310,21 @@ export function createInboxDispatcher(options: InboxDispatcherOptions) {
     return counts;
   }
 
+  const poll = createPollLoop({
+    pass: async () => {
+      const counts = await runOnce();
+      return counts.processed + counts.parked + counts.retried === batchSize;
+    },
+    pollMs,
+    onError: (err) => logger.warn('Webhook dispatcher pass failed', { error: err instanceof Error ? err.message : String(err) }),
+  });
+
   return {
     runOnce,
     /** Polls until stopped; `wake()` skips the rest of a wait. */
-    start() {
-      if (running) return;
-      running = true;
-      loop = (async () => {
-        while (running) {
-          let busy = false;
-          try {
-            const counts = await runOnce();
-            busy = counts.processed + counts.parked + counts.retried === batchSize;
-          } catch (err) {
-            logger.warn('Webhook dispatcher pass failed', { error: err instanceof Error ? err.message : String(err) });
-          }
-          if (!busy && running && !wakePending) await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, pollMs);
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          wake = null;
-          wakePending = false;
-        }
-      })();
-    },
-    wake() {
-      if (wake) wake();
-      else wakePending = true;
-    },
-    async stop() {
-      running = false;
-      wake?.();
-      await loop;
-    },
+    start: poll.start,
+    wake: poll.wake,
+    stop: poll.stop,
   };
 }
 

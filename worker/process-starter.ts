@@ -4,6 +4,7 @@
 // happen after all, do no harm. Nothing is lost when the API cannot reach Temporal: the row is the record.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Database } from '../adapters/db/session.ts';
+import { createPollLoop } from './poll-loop.ts';
 import type { CallNotesInput } from '../workflows/call-notes/messages.ts';
 import { meetingChangedSignal, meetingPrepWorkflowId, type MeetingPrepInput } from '../workflows/meeting-prep/messages.ts';
 
@@ -23,9 +24,6 @@ export function createProcessStarter(options: ProcessStarterOptions) {
   const { db, temporal, taskQueue, logger } = options;
   const pollMs = options.pollMs ?? 30_000;
   const graceMs = options.graceMs ?? 60_000;
-  let running = false;
-  let loop: Promise<void> | null = null;
-  let wake: (() => void) | null = null;
 
   const orgFilter = (tx: Parameters<Parameters<Database['asService']>[0]>[0], column: string) =>
     options.orgIds ? tx`and ${tx(column)} = any(${options.orgIds}::uuid[])` : tx``;
@@ -68,34 +66,15 @@ export function createProcessStarter(options: ProcessStarterOptions) {
     return counts;
   }
 
-  return {
-    runOnce,
-    start() {
-      if (running) return;
-      running = true;
-      loop = (async () => {
-        while (running) {
-          try {
-            await runOnce();
-          } catch (err) {
-            // Temporal or Postgres away: the next pass tries again.
-            logger.warn('Process starter pass failed', { error: err instanceof Error ? err.message : String(err) });
-          }
-          if (running) await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, pollMs);
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          wake = null;
-        }
-      })();
+  const poll = createPollLoop({
+    pass: async () => {
+      await runOnce();
+      return false;
     },
-    async stop() {
-      running = false;
-      wake?.();
-      await loop;
-    },
-  };
+    pollMs,
+    // Temporal or Postgres away: the next pass tries again.
+    onError: (err) => logger.warn('Process starter pass failed', { error: err instanceof Error ? err.message : String(err) }),
+  });
+
+  return { runOnce, start: poll.start, stop: poll.stop };
 }
