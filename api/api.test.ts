@@ -214,6 +214,21 @@ describe('flows', () => {
     expect(ok.json()).toMatchObject({ approvalSla: { slaMinutes: 120, onExpiry: 'skip' } });
   });
 
+  it('the call-notes policy and the brief lead time: validated, stored with the kind names as written, read back', async () => {
+    expect((await app.inject({ url: '/v1/organisation', headers: as('rep') })).json()).toMatchObject({ callNotesPolicy: { policies: {}, approvalSlaMinutes: 10_080, draftRecap: true }, meetingBriefLeadMinutes: 60 });
+    const bad = await app.inject({ method: 'PATCH', url: '/v1/organisation', headers: as('admin'), payload: { callNotesPolicy: { policies: { next_step: 'sometimes' } } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toContain('callNotesPolicy');
+    const ok = await app.inject({ method: 'PATCH', url: '/v1/organisation', headers: as('admin'), payload: { callNotesPolicy: { policies: { next_step: 'approve', deal_stage: 'apply' }, approvalSlaMinutes: 2880 }, meetingBriefLeadMinutes: 30 } });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ callNotesPolicy: { policies: { next_step: 'approve', deal_stage: 'apply' }, approvalSlaMinutes: 2880, draftRecap: true }, meetingBriefLeadMinutes: 30 });
+    expect((await app.inject({ method: 'PATCH', url: '/v1/organisation', headers: as('rep'), payload: { meetingBriefLeadMinutes: 10 } })).statusCode).toBe(403);
+    const db = appDatabase('api-policy');
+    // What the worker reads: the kind names as written (the client would camel-case jsonb keys on the way).
+    expect(await db.asService((tx) => tx`select call_notes_policy::text as policy from public.organisations where id = ${a.orgId}`)).toEqual([{ policy: expect.stringContaining('"next_step": "approve"') }]);
+    await db.end();
+  });
+
   it('organisation settings: admins change them, reps read them', async () => {
     expect((await app.inject({ method: 'PATCH', url: '/v1/organisation', headers: as('admin'), payload: { pauseAllSending: true, dailySendCap: 150 } })).json()).toMatchObject({ pauseAllSending: true, dailySendCap: 150 });
     const read = await app.inject({ url: '/v1/organisation', headers: as('rep') });

@@ -5,6 +5,17 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { approvalPolicySchema, emailSchema, memberRoleSchema, memberSchema, memberStatusSchema, organisationSchema, timeZoneSchema, workingHoursSchema } from '../../domain/objects.ts';
 import { approvalPolicySchema as approvalSlaSchema } from '../../domain/approval.ts';
+import { callNotesPolicySchema } from '../../domain/call-note-proposals.ts';
+import type { Tx } from '../../adapters/db/client.ts';
+
+/** The organisation with its call-notes policy, read as text: the client would camel-case the policy's kind names. */
+async function readOrganisation(tx: Tx, orgId: string): Promise<OrganisationResponse> {
+  const [row] = await tx<Array<Omit<OrganisationResponse, 'callNotesPolicy'> & { callNotesPolicyJson: string }>>`
+    select ${tx(orgColumns)}, call_notes_policy::text as call_notes_policy_json from public.organisations where id = ${orgId}`;
+  const { callNotesPolicyJson, ...organisation } = row!;
+  const policy = callNotesPolicySchema.safeParse(JSON.parse(callNotesPolicyJson));
+  return { ...organisation, callNotesPolicy: policy.success ? policy.data : callNotesPolicySchema.parse({}) };
+}
 import { API_KEY_PREFIX, hashApiKey } from '../plugins/auth.ts';
 import { HttpProblem } from '../problem.ts';
 import { audit, crudRoutes } from './crud.ts';
@@ -12,7 +23,7 @@ import { problemSchema } from './schemas.ts';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 429: problemSchema };
 const idParams = z.object({ id: z.uuid() });
-const orgColumns = ['id', 'name', 'time_zone', 'postal_address', 'default_approval_policy', 'approval_sla', 'daily_send_cap', 'per_minute_send_cap', 'pause_all_sending', 'created_at', 'updated_at'];
+const orgColumns = ['id', 'name', 'time_zone', 'postal_address', 'default_approval_policy', 'approval_sla', 'daily_send_cap', 'per_minute_send_cap', 'pause_all_sending', 'meeting_brief_lead_minutes', 'created_at', 'updated_at'];
 const orgPatchSchema = z.strictObject({
   name: z.string().min(1).max(200).optional(),
   timeZone: timeZoneSchema.optional(),
@@ -22,9 +33,11 @@ const orgPatchSchema = z.strictObject({
   perMinuteSendCap: z.int().min(1).max(600).optional(),
   pauseAllSending: z.boolean().optional(),
   approvalSla: approvalSlaSchema.optional(),
+  callNotesPolicy: callNotesPolicySchema.optional().describe('Which call-note proposals apply at once and which wait for approval, the approval deadline, the recap draft'),
+  meetingBriefLeadMinutes: z.int().min(5).max(10_080).optional().describe('How long before a scheduled meeting its prep brief reaches the rep'),
 });
 
-const organisationResponse = organisationSchema.extend({ approvalSla: approvalSlaSchema });
+const organisationResponse = organisationSchema.extend({ approvalSla: approvalSlaSchema, callNotesPolicy: callNotesPolicySchema, meetingBriefLeadMinutes: z.int() });
 type OrganisationResponse = z.infer<typeof organisationResponse>;
 
 const invitationSchema = z.object({
@@ -64,7 +77,7 @@ export async function organisationRoutes(app: FastifyInstance) {
   r.get('/v1/organisation', {
     config: { permission: ['organisations', 'read'] },
     schema: { tags: ['Organisation'], summary: 'The organisation you act in, with its settings', response: { 200: organisationResponse, ...errors } },
-  }, async (request) => request.withDb(async (tx) => (await tx<OrganisationResponse[]>`select ${tx(orgColumns)} from public.organisations where id = ${request.caller!.orgId}`)[0]!));
+  }, async (request) => request.withDb((tx) => readOrganisation(tx, request.caller!.orgId)));
 
   r.patch('/v1/organisation', {
     config: { permission: ['organisations', 'update'] },
@@ -72,13 +85,16 @@ export async function organisationRoutes(app: FastifyInstance) {
   }, async (request) =>
     request.withDb(async (tx) => {
       const orgId = request.caller!.orgId;
-      const [before] = await tx<OrganisationResponse[]>`select ${tx(orgColumns)} from public.organisations where id = ${orgId}`;
-      const patch = Object.fromEntries(Object.entries(request.body).filter(([, v]) => v !== undefined));
-      if (Object.keys(patch).length === 0) return before!;
+      const before = await readOrganisation(tx, orgId);
+      const { callNotesPolicy, ...patch } = Object.fromEntries(Object.entries(request.body).filter(([, v]) => v !== undefined)) as Partial<z.infer<typeof orgPatchSchema>>;
+      if (Object.keys(patch).length === 0 && callNotesPolicy === undefined) return before;
       const values = 'approvalSla' in patch ? { ...patch, approvalSla: tx.json(patch.approvalSla as never) } : patch;
-      const [after] = await tx<OrganisationResponse[]>`update public.organisations set ${tx(values)} where id = ${orgId} returning ${tx(orgColumns)}`;
-      await audit(tx, request, 'organisations.update', { type: 'organisation', id: orgId }, Object.fromEntries(Object.keys(patch).map((k) => [k, before![k as keyof OrganisationResponse]])), patch);
-      return after!;
+      if (Object.keys(values).length > 0) await tx`update public.organisations set ${tx(values)} where id = ${orgId}`;
+      // As text: the client would camel-case the kind names inside the policy.
+      if (callNotesPolicy !== undefined) await tx`update public.organisations set call_notes_policy = ${JSON.stringify(callNotesPolicy)}::text::jsonb where id = ${orgId}`;
+      const changed = { ...patch, ...(callNotesPolicy === undefined ? {} : { callNotesPolicy }) };
+      await audit(tx, request, 'organisations.update', { type: 'organisation', id: orgId }, Object.fromEntries(Object.keys(changed).map((k) => [k, before[k as keyof OrganisationResponse]])), changed);
+      return readOrganisation(tx, orgId);
     }),
   );
 
