@@ -17,6 +17,7 @@ import { createTimeSkippingEnv, uniqueTaskQueue } from '../infra/testing/harness
 import { outboundFixture, type OutboundFixture } from '../infra/testing/outbound.ts';
 import { closeloopHookDelivery, newResendSecret, resendDelivery, resendEmailEvent, type SignedDelivery } from '../infra/testing/webhooks.ts';
 import { cadenceStatusQuery, type CadenceStatus } from '../workflows/follow-up-cadence/messages.ts';
+import { meetingPrepWorkflowId } from '../workflows/meeting-prep/messages.ts';
 import { createInboxDispatcher, type InboxDispatcher } from './inbox-dispatcher.ts';
 
 let env: TestWorkflowEnvironment;
@@ -147,6 +148,9 @@ describe('inbox dispatcher', () => {
     const activities = await db.asService((tx) => tx<{ kind: string; direction: string; contactId: string }[]>`
       select kind, direction, contact_id from public.activities where contact_id in (${replier.contact.id}, ${booker.contact.id}) and direction = 'inbound' order by kind`);
     expect(activities).toEqual([{ kind: 'email', direction: 'inbound', contactId: replier.contact.id }, { kind: 'meeting', direction: 'inbound', contactId: booker.contact.id }]);
+    // The booked meeting's prep brief is planned: its process started, by the meeting's id.
+    const [meeting] = await db.asService((tx) => tx<{ id: string; orgId: string }[]>`select id, org_id from public.activities where contact_id = ${booker.contact.id} and kind = 'meeting'`);
+    expect((await env.client.workflow.getHandle(meetingPrepWorkflowId(meeting!.orgId, meeting!.id)).describe()).type).toBe('meetingPrepWorkflow');
   });
 
   it('a dispatcher that dies between messaging the cadence and marking the row leaves exactly one effect', async () => {
