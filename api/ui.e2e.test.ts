@@ -5,7 +5,7 @@
 // reads it all on the contact's timeline; a manager watches the rep's follow-up SLA drop when a follow-up goes
 // overdue, and merges a pair from the duplicates queue (choosing the survivor), then undoes the merge; a rep reads a
 // meeting brief, pastes call notes, sees what the offline extractor applied and what waits, and approves the stage
-// change. Locators go by role and label (which checks the accessible names too); waits are for states, never for
+// change; an admin decides which call-note changes apply at once, and a rep sees it read-only. Locators go by role and label (which checks the accessible names too); waits are for states, never for
 // time. Screenshots of each step land in .data/test-artifacts/ui/.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -22,6 +22,7 @@ import { OFFLINE_EXTRACTOR_LABEL, OFFLINE_RULES_VERSION } from '../adapters/ai/c
 import type { Database } from '../adapters/db/session.ts';
 import { createLocalFileStorage } from '../adapters/storage/local.ts';
 import type { FileStorage } from '../adapters/storage/port.ts';
+import { defaultProposalPolicies } from '../domain/call-note-proposals.ts';
 import { renderBrief } from '../domain/meeting-brief.ts';
 import { startTestWorker } from '../infra/testing/activities.ts';
 import { TEST_JWT_SECRET, testApp, tokenFor } from '../infra/testing/api.ts';
@@ -458,4 +459,81 @@ describe('the cockpit in a browser', () => {
     await page.context().close();
     expect(pageErrors).toEqual([]);
   }, 180_000);
+
+  it('an admin lets stage changes from call notes apply at once, shortens the approval deadline and the brief lead time; the values stay after a reload, a bad value is shown beside its field, and a rep sees them read-only', async () => {
+    const orgId = fixture.org.orgId;
+    const admin = { authorization: `Bearer ${await tokenFor(fixture.org.users.admin)}` };
+    const before = (await app.inject({ url: '/v1/organisation', headers: admin })).json();
+    expect(before.callNotesPolicy.policies).toEqual({});
+    try {
+      const page = await signIn(`admin@${orgId}.example`);
+      await nav(page, 'Settings').click();
+      await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+      // The page lists the kinds' defaults itself (it cannot import domain code): they must match the domain's.
+      // (A string, so the test runner does not rewrite the page's dynamic import.)
+      expect(await page.evaluate("import('/app/screen-settings.js').then((m) => ({ ...m.callNoteDefaults }))")).toEqual(defaultProposalPolicies);
+
+      const form = page.getByRole('form', { name: 'Call-notes settings' });
+      const stage = form.getByLabel('Deal stage changes', { exact: true });
+      expect(await stage.inputValue()).toBe('approve');
+      expect(await form.getByLabel('Tasks from next steps', { exact: true }).inputValue()).toBe('apply');
+      expect(await form.getByLabel('Approval deadline (days)', { exact: true }).inputValue()).toBe('7');
+      await stage.selectOption({ label: 'Apply at once' });
+      await form.getByLabel('Approval deadline (days)', { exact: true }).fill('2');
+      await form.getByLabel('Meeting brief: minutes before the meeting', { exact: true }).fill('30');
+      await form.getByRole('button', { name: 'Save call-notes settings' }).click();
+      await page.getByRole('status').filter({ hasText: 'Call-notes settings saved.' }).waitFor();
+      // Only the override that differs from the defaults is stored; the deadline in minutes.
+      expect((await app.inject({ url: '/v1/organisation', headers: admin })).json()).toMatchObject({ callNotesPolicy: { policies: { deal_stage: 'apply' }, approvalSlaMinutes: 2 * 24 * 60, draftRecap: true }, meetingBriefLeadMinutes: 30 });
+
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+      const reloaded = page.getByRole('form', { name: 'Call-notes settings' });
+      await reloaded.getByLabel('Deal stage changes', { exact: true }).waitFor();
+      expect(await reloaded.getByLabel('Deal stage changes', { exact: true }).inputValue()).toBe('apply');
+      expect(await reloaded.getByLabel('Deal amount changes', { exact: true }).inputValue()).toBe('approve');
+      expect(await reloaded.getByLabel('Approval deadline (days)', { exact: true }).inputValue()).toBe('2');
+      expect(await reloaded.getByLabel('Meeting brief: minutes before the meeting', { exact: true }).inputValue()).toBe('30');
+      expect(await reloaded.getByLabel('Draft a recap email to the buyer', { exact: true }).isChecked()).toBe(true);
+
+      // 29 days is past the limit (checked on the page: days there, minutes in the API); then 0 minutes for the
+      // brief: the API's field error lands beside the field, and nothing changes.
+      const deadline = reloaded.getByLabel('Approval deadline (days)', { exact: true });
+      await deadline.fill('29');
+      await reloaded.getByRole('button', { name: 'Save call-notes settings' }).click();
+      await reloaded.locator('[aria-invalid="true"][name="callNotesPolicy.approvalSlaMinutes"]').waitFor();
+      await reloaded.getByText('Whole days from 1 to 28', { exact: true }).waitFor();
+      await deadline.fill('2');
+      const lead = reloaded.getByLabel('Meeting brief: minutes before the meeting', { exact: true });
+      await lead.fill('0');
+      await reloaded.getByRole('button', { name: 'Save call-notes settings' }).click();
+      await reloaded.locator('[aria-invalid="true"][name="meetingBriefLeadMinutes"]').waitFor();
+      expect(await deadline.getAttribute('aria-invalid')).toBeNull();
+      const leadError = reloaded.locator('.field', { has: page.locator('[name="meetingBriefLeadMinutes"]') }).locator('.field-error');
+      await leadError.waitFor();
+      expect((await leadError.textContent())?.length).toBeGreaterThan(0);
+      await reloaded.getByRole('alert').waitFor();
+      expect((await app.inject({ url: '/v1/organisation', headers: admin })).json().meetingBriefLeadMinutes).toBe(30);
+      await screenshot(page, 'admin-call-notes-settings');
+      await page.context().close();
+
+      // A rep reads the same values (Settings shows them the call-notes section only, without a form).
+      const rep = await signIn(`rep@${orgId}.example`);
+      await rep.goto(`${baseUrl}/app/#/settings`);
+      await rep.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+      const rules = rep.getByRole('table', { name: 'What call notes change' });
+      await rules.getByRole('row', { name: 'Deal stage changes Applied at once' }).waitFor();
+      await rules.getByRole('row', { name: 'New contacts Waits for approval' }).waitFor();
+      await rep.getByRole('definition').filter({ hasText: /^2 days$/ }).waitFor();
+      await rep.getByRole('definition').filter({ hasText: /^30 minutes before the meeting$/ }).waitFor();
+      expect(await rep.getByRole('form').count()).toBe(0);
+      await screenshot(rep, 'rep-call-notes-settings');
+      await rep.context().close();
+      expect(pageErrors).toEqual([]);
+    } finally {
+      // Later tests (and runs) work under the defaults again.
+      const restored = await app.inject({ method: 'PATCH', url: '/v1/organisation', headers: admin, payload: { callNotesPolicy: before.callNotesPolicy, meetingBriefLeadMinutes: before.meetingBriefLeadMinutes } });
+      expect(restored.statusCode).toBe(200);
+    }
+  }, 120_000);
 });

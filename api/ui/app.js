@@ -43,7 +43,7 @@ const nav = [
   ['/outbox', 'Outbox'],
   ['/manager', 'Manager view', ['manager', 'admin']],
   ['/duplicates', 'Duplicates', ['manager', 'admin']],
-  ['/settings', 'Settings', ['admin']],
+  ['/settings', 'Settings'],
 ];
 
 const state = { config: null, me: null, current: null, notice: null };

@@ -1,11 +1,38 @@
-// Settings (admins): the organisation (postal address, approval policy and deadlines, caps, pause-all), members and
-// invitations, sender identities and their caps, connected mailboxes, API keys and webhook secrets. Secrets and
-// tokens the server creates are shown once, here, and never again.
-import { api, listAll } from './api.js';
+// Settings (admins): the organisation (postal address, approval policy and deadlines, caps, pause-all), what call
+// notes may change on their own, members and invitations, sender identities and their caps, connected mailboxes, API
+// keys and webhook secrets. Secrets and tokens the server creates are shown once, here, and never again. Reps and
+// managers see the call-notes settings only, read-only.
+import { api, ApiError, listAll } from './api.js';
 import { append, h, replace, timeEl, uid, words } from './dom.js';
-import { actionButton, field, formError, intOrNull, onSubmit, problemBox, section } from './parts.js';
+import { actionButton, facts, field, formError, intOrNull, onSubmit, problemBox, section } from './parts.js';
 
 const roles = [['rep', 'Rep'], ['manager', 'Manager'], ['admin', 'Admin']];
+
+/**
+ * What each call-note proposal does unless the organisation overrides it: a copy of defaultProposalPolicies in
+ * domain/call-note-proposals.ts (this page cannot import domain code; the browser test compares the two).
+ */
+export const callNoteDefaults = Object.freeze({
+  summary: 'apply', next_step: 'apply', callback: 'apply', meeting: 'apply',
+  objection: 'apply', competitor: 'apply', pain: 'apply', qualification: 'apply', commitment: 'apply', risk: 'apply',
+  deal_stage: 'approve', deal_amount: 'approve', deal_close_date: 'approve', contact_new: 'approve', stakeholder_role: 'approve',
+});
+/** The kinds that change CRM records, as the settings name them (the summary and the insights only record the call). */
+const callNoteKinds = [
+  ['deal_stage', 'Deal stage changes'],
+  ['deal_amount', 'Deal amount changes'],
+  ['deal_close_date', 'Close date changes'],
+  ['contact_new', 'New contacts'],
+  ['stakeholder_role', 'Stakeholder roles'],
+  ['next_step', 'Tasks from next steps'],
+  ['callback', 'Call-backs'],
+  ['meeting', 'Meetings'],
+];
+const policyOptions = [['apply', 'Apply at once'], ['approve', 'Ask for approval']];
+const policyWords = { apply: 'Applied at once', approve: 'Waits for approval' };
+const DAY_MINUTES = 24 * 60;
+const daysOf = (minutes) => (minutes % DAY_MINUTES === 0 ? minutes / DAY_MINUTES : Number((minutes / DAY_MINUTES).toFixed(2)));
+const durationText = (minutes) => (minutes % DAY_MINUTES === 0 ? `${minutes / DAY_MINUTES} ${minutes === DAY_MINUTES ? 'day' : 'days'}` : `${minutes} minutes`);
 
 /** A value the server shows once: a read-only field to copy from, and a copy button. */
 function shownOnce(label, value, extra) {
@@ -27,8 +54,8 @@ function shownOnce(label, value, extra) {
 
 export const settingsScreen = {
   title: 'Settings',
-  roles: ['admin'],
   mount(ctx) {
+    if (ctx.me.role !== 'admin') return mountReadOnly(ctx);
     const orgEl = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
     const membersEl = h('div');
     const invitationsEl = h('div');
@@ -36,15 +63,18 @@ export const settingsScreen = {
     const connectionsEl = h('div');
     const keysEl = h('div');
     const secretsEl = h('div');
+    const callNotesEl = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
+    const callNotesFlash = h('div', { class: 'flash', role: 'status' });
     let members = [];
     const memberName = (id) => members.find((m) => m.id === id)?.displayName ?? 'former member';
 
     append(ctx.root, 
       h('h1', { tabindex: '-1' }, 'Settings'),
       h('nav', { 'aria-label': 'Settings sections', class: 'toc' }, h('ul', null,
-        [['set-org', 'Organisation'], ['set-members', 'Members and invitations'], ['set-senders', 'Sender identities'], ['set-mailboxes', 'Connected mailboxes'], ['set-keys', 'API keys'], ['set-hooks', 'Webhook secrets']]
+        [['set-org', 'Organisation'], ['set-call-notes', 'Call notes'], ['set-members', 'Members and invitations'], ['set-senders', 'Sender identities'], ['set-mailboxes', 'Connected mailboxes'], ['set-keys', 'API keys'], ['set-hooks', 'Webhook secrets']]
           .map(([id, text]) => h('li', null, h('a', { href: `#/settings`, onClick: (event) => { event.preventDefault(); const el = document.getElementById(id); el?.scrollIntoView(); el?.querySelector('h2')?.focus(); } }, text))))),
       withId('set-org', section('Organisation', orgEl)),
+      withId('set-call-notes', section('Call notes', callNotesIntro(), callNotesFlash, callNotesEl)),
       withId('set-members', section('Members and invitations', membersEl, invitationsEl)),
       withId('set-senders', section('Sender identities', sendersEl)),
       withId('set-mailboxes', section('Connected mailboxes', connectionsEl)),
@@ -113,6 +143,52 @@ export const settingsScreen = {
           ' ', pauseState,
           h('p', { class: 'hint', id: 'pause-all-hint' }, 'Stops every email of the organisation at once (cadences wait); switch it off to resume.')),
         form);
+    }
+
+    // ---- Call notes: which proposals apply at once, the approval deadline, the recap draft, the meeting brief's lead
+    async function drawCallNotes(org) {
+      org ??= await api('/v1/organisation');
+      const policy = org.callNotesPolicy;
+      const effective = (kind) => policy.policies[kind] ?? callNoteDefaults[kind];
+      const days = field({ label: 'Approval deadline (days)', name: 'callNotesPolicy.approvalSlaMinutes', type: 'number', value: daysOf(policy.approvalSlaMinutes), hint: 'A change nobody decides on by then expires unapplied. 1 to 28 days.', attrs: { min: 1, max: 28, step: 1 } });
+      const daysInput = days.querySelector('input');
+      const form = h('form', { class: 'stack', 'aria-label': 'Call-notes settings', novalidate: true }, formError(),
+        h('fieldset', null, h('legend', null, 'What call notes change'),
+          h('div', { class: 'grid2' }, callNoteKinds.map(([kind, label]) =>
+            field({ label, name: `callNotesPolicy.policies.${kind}`, kind: 'select', value: effective(kind), options: policyOptions, hint: `Default: ${policyOptions.find(([v]) => v === callNoteDefaults[kind])[1].toLowerCase()}` })))),
+        h('div', { class: 'grid2' },
+          days,
+          field({ label: 'Meeting brief: minutes before the meeting', name: 'meetingBriefLeadMinutes', type: 'number', value: org.meetingBriefLeadMinutes, hint: 'When the prep brief reaches the rep: 5 to 10080 (a week).', attrs: { min: 5, max: 10_080, step: 1 } })),
+        field({ label: 'Draft a recap email to the buyer', name: 'callNotesPolicy.draftRecap', type: 'checkbox', value: policy.draftRecap, hint: 'After each call; it always waits for a person before it is sent.' }),
+        h('button', { type: 'submit', class: 'primary', 'data-key': 'save-call-notes' }, 'Save call-notes settings'));
+      onSubmit(form, (v) => {
+        // Days on the page, minutes in the API; an untouched field keeps the stored minutes exactly.
+        let approvalSlaMinutes = policy.approvalSlaMinutes;
+        if (daysInput.value !== daysInput.defaultValue) {
+          const n = v['callNotesPolicy.approvalSlaMinutes'] === null ? NaN : Number(v['callNotesPolicy.approvalSlaMinutes']);
+          if (!Number.isInteger(n) || n < 1 || n > 28) {
+            throw new ApiError({ status: 400, title: 'Invalid input', detail: 'Some fields are not valid.', errors: [{ field: 'body.callNotesPolicy.approvalSlaMinutes', message: 'Whole days from 1 to 28' }] });
+          }
+          approvalSlaMinutes = n * DAY_MINUTES;
+        }
+        // Only overrides go to the API: a kind set back to its default follows the default again. Overrides of kinds
+        // this form does not show (set through the API) are kept.
+        const policies = Object.fromEntries(Object.entries(policy.policies).filter(([kind, value]) => !callNoteKinds.some(([k]) => k === kind) && value !== callNoteDefaults[kind]));
+        for (const [kind] of callNoteKinds) {
+          const value = v[`callNotesPolicy.policies.${kind}`];
+          if (value !== callNoteDefaults[kind]) policies[kind] = value;
+        }
+        return api('/v1/organisation', {
+          method: 'PATCH',
+          body: { callNotesPolicy: { policies, approvalSlaMinutes, draftRecap: v['callNotesPolicy.draftRecap'] }, meetingBriefLeadMinutes: intOrNull(v.meetingBriefLeadMinutes) },
+        });
+      }, async (updated) => {
+        await drawCallNotes(updated);
+        callNotesFlash.replaceChildren(h('p', null, 'Call-notes settings saved.'));
+        ctx.announce('Call-notes settings saved');
+      });
+      form.addEventListener('input', () => callNotesFlash.replaceChildren());
+      replace(callNotesEl, form);
     }
 
     // ---- Members and invitations
@@ -293,8 +369,35 @@ export const settingsScreen = {
 
     const guard = (el, fn) => fn().catch((err) => replace(el, problemBox(err)));
     void (async () => {
-      await Promise.all([guard(orgEl, drawOrg), guard(membersEl, drawMembers)]);
+      await Promise.all([guard(orgEl, drawOrg), guard(callNotesEl, () => drawCallNotes()), guard(membersEl, drawMembers)]);
       await Promise.all([guard(invitationsEl, () => drawInvitations()), guard(sendersEl, drawSenders), guard(connectionsEl, drawConnections), guard(keysEl, () => drawKeys()), guard(secretsEl, () => drawSecrets())]);
     })();
   },
 };
+
+const callNotesIntro = () => h('p', { class: 'hint' }, 'What a pasted call note may change in the CRM on its own, and what waits for a person in Approvals. The summary and the findings (objections, competitors, risks…) are always recorded on the call.');
+
+/** Reps and managers: the call-notes settings they work under, read-only. */
+function mountReadOnly(ctx) {
+  const el = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
+  append(ctx.root,
+    h('h1', { tabindex: '-1' }, 'Settings'),
+    h('p', { class: 'lede' }, 'How your organisation is set up. Only admins change these settings.'),
+    section('Call notes', callNotesIntro(), el));
+  void (async () => {
+    const org = await api('/v1/organisation');
+    const policy = org.callNotesPolicy;
+    replace(el, h('div', { class: 'stack' },
+      h('table', null,
+        h('caption', { class: 'visually-hidden' }, 'What call notes change'),
+        h('thead', null, h('tr', null, ['Change', 'What happens'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', null, callNoteKinds.map(([kind, label]) => h('tr', null,
+          h('th', { scope: 'row' }, label),
+          h('td', null, policyWords[policy.policies[kind] ?? callNoteDefaults[kind]]))))),
+      facts([
+        ['Approval deadline', durationText(policy.approvalSlaMinutes)],
+        ['Recap email to the buyer', policy.draftRecap ? 'Drafted after each call (waits for approval)' : 'Not drafted'],
+        ['Meeting brief', `${org.meetingBriefLeadMinutes} minutes before the meeting`],
+      ])));
+  })().catch((err) => replace(el, problemBox(err)));
+}
