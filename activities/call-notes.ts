@@ -46,8 +46,7 @@ function policyOf(json: unknown): CallNotesPolicy {
   return parsed.success ? parsed.data : callNotesPolicySchema.parse({});
 }
 
-const reasonOf = (note: { id: string; extractorLabel?: string | null }, p: ProposalRow) =>
-  `call note ${note.id}: "${p.quote.slice(0, 300)}" (confidence ${p.confidence.toFixed(2)})`;
+const reasonOf = (note: { id: string }, p: ProposalRow) => `call note ${note.id}: "${p.quote.slice(0, 300)}" (confidence ${p.confidence.toFixed(2)})`;
 
 export function createCallNotesActivities(deps: Pick<ActivityDeps, 'db' | 'callNotesExtractor'>) {
   const { db } = deps;
@@ -192,10 +191,7 @@ export function createCallNotesActivities(deps: Pick<ActivityDeps, 'db' | 'callN
         approvalSlaMinutes: policy.approvalSlaMinutes,
         draftRecap: policy.draftRecap,
       });
-      if (prepared.done) {
-        const [count] = await db.asService((tx) => tx<{ droppedCount: number }[]>`select dropped_count from public.call_notes where id = ${input.callNoteId}`);
-        return summarise(prepared.note, prepared.policy, prepared.existing, count?.droppedCount ?? 0);
-      }
+      if (prepared.done) return summarise(prepared.note, prepared.policy, prepared.existing, prepared.note.droppedCount);
       const { note, policy, state } = prepared;
       const extractor: CallNotesExtractor = input.offlineBecause ? offline : deps.callNotesExtractor ?? offline;
       const request = {

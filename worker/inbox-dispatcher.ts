@@ -10,8 +10,7 @@
 // contact to match) is parked with the reason until an admin replays it (`POST /v1/webhook-inbox/:id/replay`).
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { callNotesRepository, resolveCallNoteLinks } from '../adapters/db/call-notes-repository.ts';
-import { parseTranscript } from '../domain/transcript.ts';
+import { recordCallNote } from '../adapters/db/call-notes-repository.ts';
 import { callNotesWorkflowId, type CallNotesInput } from '../workflows/call-notes/messages.ts';
 import { meetingPrepWorkflowId, type MeetingPrepInput } from '../workflows/meeting-prep/messages.ts';
 import type { Tx } from '../adapters/db/client.ts';
@@ -147,25 +146,13 @@ async function plan(tx: Tx, row: InboxRow, event: InboundEvent): Promise<Plan> {
   }
 
   if (event.kind === 'call_recorded') {
-    let transcript;
-    try {
-      transcript = parseTranscript(event.note.text, event.note.format);
-    } catch (err) {
-      if (err instanceof ValidationError) throw new ParkError(`the call's text cannot be read: ${err.message}`);
-      throw err;
-    }
-    const links = await resolveCallNoteLinks(tx, row.orgId, { ...event.note, ownerMemberId: null });
-    if (links.missing.length > 0) throw new ParkError(`not found in this organisation: ${links.missing.join(', ')}`);
-    if (!links.dealId && !links.accountId && !links.contactId) throw new ParkError('no deal, account or contact to link the call to: add a participant\'s address to the right contact, then replay this delivery');
-    if (!links.ownerMemberId) throw new ParkError('no rep for the call: put a member among the participants or give the deal an owner, then replay this delivery');
-    const noteId = derivedId(row.id, 0);
-    const workflowId = callNotesWorkflowId(row.orgId, noteId);
     // The recorder's event id makes a second delivery find the first note.
-    const note = await callNotesRepository.insert(tx, {
-      orgId: row.orgId, source: 'webhook', externalId: event.externalId, format: transcript.format, title: event.note.title, occurredAt: event.note.occurredAt ?? new Date(event.occurredAtMs).toISOString(),
-      rawText: event.note.text, transcriptText: transcript.text, speakers: transcript.speakers, participants: links.participants,
-      dealId: links.dealId, accountId: links.accountId, contactId: links.contactId, ownerMemberId: links.ownerMemberId, createdByMemberId: null, workflowId,
+    const noteId = derivedId(row.id, 0);
+    const note = await recordCallNote(tx, {
+      id: noteId, workflowId: callNotesWorkflowId(row.orgId, noteId), orgId: row.orgId, source: 'webhook', externalId: event.externalId, note: event.note,
+      occurredAt: event.note.occurredAt ?? new Date(event.occurredAtMs).toISOString(), ownerMemberId: null, createdByMemberId: null,
     });
+    if (!note.ok) throw new ParkError(`the call cannot be recorded: ${note.message}; fix it, then replay this delivery`);
     return { outcome: `call note ${note.created ? 'recorded' : 'already recorded'}`, messages: [{ workflowId: note.workflowId, start: { workflowType: 'callNotesWorkflow', args: [{ orgId: row.orgId, callNoteId: note.id }] } }] };
   }
 

@@ -1,10 +1,11 @@
 // Call notes, their proposals and meeting briefs: the SQL, and nothing about what a proposal means.
 // Row JSON is read as text and parsed: the client camel-cases keys inside jsonb values too.
 import type { Tx } from './client.ts';
-import type { CrmState, Proposal, StakeholderRole } from '../../domain/call-note-proposals.ts';
-import type { DealStage } from '../../domain/call-note-proposals.ts';
+import type { CrmState, DealStage, Proposal, StakeholderRole } from '../../domain/call-note-proposals.ts';
+import type { CallNoteIntake } from '../../domain/call-note-intake.ts';
 import type { DroppedProposal, Extraction } from '../../domain/call-notes.ts';
-import type { TranscriptFormat } from '../../domain/transcript.ts';
+import { ValidationError } from '../../domain/errors.ts';
+import { parseTranscript, type TranscriptFormat } from '../../domain/transcript.ts';
 
 export interface CallNoteRow {
   id: string;
@@ -20,6 +21,7 @@ export interface CallNoteRow {
   ownerMemberId: string;
   status: string;
   extractor: 'openai' | 'offline' | null;
+  droppedCount: number;
   activityId: string | null;
   workflowId: string;
 }
@@ -41,6 +43,7 @@ export interface ProposalRow {
 }
 
 export interface NewCallNote {
+  id: string;
   orgId: string;
   source: 'api' | 'ui' | 'webhook';
   externalId: string | null;
@@ -59,7 +62,7 @@ export interface NewCallNote {
   workflowId: string;
 }
 
-const noteColumns = (tx: Tx) => tx`id, org_id, source, format, title, occurred_at, transcript_text, deal_id, account_id, contact_id, owner_member_id, status, extractor, activity_id, workflow_id`;
+const noteColumns = (tx: Tx) => tx`id, org_id, source, format, title, occurred_at, transcript_text, deal_id, account_id, contact_id, owner_member_id, status, extractor, dropped_count, activity_id, workflow_id`;
 
 const proposalFromRow = (row: Omit<ProposalRow, 'before' | 'after'> & { beforeJson: string | null; afterJson: string }): ProposalRow => {
   const { beforeJson, afterJson, ...rest } = row;
@@ -213,6 +216,10 @@ export async function resolveCallNoteLinks(
       dealOwner = deal.ownerMemberId;
     }
   }
+  if (input.accountId) {
+    const [account] = await tx<{ id: string }[]>`select id from public.accounts where org_id = ${orgId} and id = ${input.accountId}`;
+    if (!account) missing.push(`account ${input.accountId}`);
+  }
   if (contactId) {
     const [contact] = await tx<{ accountId: string | null }[]>`select account_id from public.contacts where org_id = ${orgId} and id = ${contactId} and erased_at is null`;
     if (!contact) missing.push(`contact ${contactId}`);
@@ -242,13 +249,6 @@ export async function resolveCallNoteLinks(
     }
     if (Object.keys(stored).length > 0) participants.push(stored);
   }
-  if (accountId && !input.accountId && !input.dealId) {
-    const [account] = await tx<{ id: string }[]>`select id from public.accounts where org_id = ${orgId} and id = ${accountId}`;
-    if (!account) accountId = null;
-  } else if (input.accountId) {
-    const [account] = await tx<{ id: string }[]>`select id from public.accounts where org_id = ${orgId} and id = ${input.accountId}`;
-    if (!account) missing.push(`account ${input.accountId}`);
-  }
   if (!dealId && accountId) {
     const open = await tx<{ id: string; ownerMemberId: string }[]>`
       select id, owner_member_id from public.deals where org_id = ${orgId} and account_id = ${accountId} and stage not in ('closed_won', 'closed_lost') limit 2`;
@@ -267,4 +267,50 @@ export async function resolveCallNoteLinks(
     dealOwner = account?.ownerMemberId ?? null;
   }
   return { dealId, accountId, contactId, ownerMemberId: ownerMemberId ?? memberOnCall ?? dealOwner, participants, missing };
+}
+
+export type CallNoteIntakeResult =
+  | { ok: true; id: string; workflowId: string; created: boolean; format: TranscriptFormat; links: ResolvedLinks }
+  | { ok: false; problem: 'unreadable' | 'not_found' | 'unlinked' | 'no_rep'; message: string; field: string };
+
+/**
+ * Records a call note from the API or a recorder's hook: the text read in its format, the links resolved, the note
+ * written once (a recorder's event id finds the first). What cannot be recorded says why, for the caller to answer
+ * (HTTP problem, parked delivery).
+ */
+export async function recordCallNote(
+  tx: Tx,
+  input: {
+    id: string;
+    /** The process's business id, derived from the note's id by the caller (workflows/call-notes/messages.ts). */
+    workflowId: string;
+    orgId: string;
+    source: 'api' | 'ui' | 'webhook';
+    externalId: string | null;
+    note: CallNoteIntake;
+    occurredAt: string;
+    ownerMemberId: string | null;
+    createdByMemberId: string | null;
+  },
+): Promise<CallNoteIntakeResult> {
+  let transcript;
+  try {
+    transcript = parseTranscript(input.note.text, input.note.format);
+  } catch (err) {
+    if (err instanceof ValidationError) return { ok: false, problem: 'unreadable', message: err.message, field: 'text' };
+    throw err;
+  }
+  const links = await resolveCallNoteLinks(tx, input.orgId, { ...input.note, ownerMemberId: input.ownerMemberId });
+  if (links.missing.length > 0) return { ok: false, problem: 'not_found', message: `not found in this organisation: ${links.missing.join(', ')}`, field: 'dealId' };
+  if (!links.dealId && !links.accountId && !links.contactId) {
+    return { ok: false, problem: 'unlinked', message: 'nothing to link the notes to: give a deal, an account or a contact, or participants whose addresses belong to a contact', field: 'dealId' };
+  }
+  if (!links.ownerMemberId) return { ok: false, problem: 'no_rep', message: 'no rep for the notes: name one (ownerMemberId), put a member among the participants, or give the deal an owner', field: 'ownerMemberId' };
+  const note = await callNotesRepository.insert(tx, {
+    id: input.id, orgId: input.orgId, source: input.source, externalId: input.externalId, format: transcript.format, title: input.note.title, occurredAt: input.occurredAt,
+    rawText: input.note.text, transcriptText: transcript.text, speakers: transcript.speakers, participants: links.participants,
+    dealId: links.dealId, accountId: links.accountId, contactId: links.contactId, ownerMemberId: links.ownerMemberId, createdByMemberId: input.createdByMemberId,
+    workflowId: input.workflowId,
+  });
+  return { ok: true, id: note.id, workflowId: note.workflowId, created: note.created, format: transcript.format, links };
 }

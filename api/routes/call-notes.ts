@@ -5,11 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { resolveCallNoteLinks } from '../../adapters/db/call-notes-repository.ts';
+import { recordCallNote } from '../../adapters/db/call-notes-repository.ts';
 import type { FileStorage } from '../../adapters/storage/port.ts';
 import { callNoteIntakeSchema } from '../../domain/call-note-intake.ts';
-import { ValidationError } from '../../domain/errors.ts';
-import { parseTranscript } from '../../domain/transcript.ts';
 import { callNotesWorkflowId } from '../../workflows/call-notes/messages.ts';
 import { HttpProblem } from '../problem.ts';
 import { audit, crudRoutes } from './crud.ts';
@@ -85,39 +83,26 @@ export async function callNoteRoutes(app: FastifyInstance, options: { temporal: 
   }, async (request, reply) => {
     const caller = request.caller!;
     const body = request.body;
-    let transcript;
-    try {
-      transcript = parseTranscript(body.text, body.format);
-    } catch (err) {
-      if (err instanceof ValidationError) throw new HttpProblem(400, 'invalid-request', err.message, [{ field: 'body.text', message: err.message }]);
-      throw err;
-    }
+    const problems = { unreadable: [400, 'invalid-request'], not_found: [404, 'not-found'], unlinked: [400, 'invalid-request'], no_rep: [400, 'invalid-request'] } as const;
     const note = await app.db.asService(async (tx) => {
-      const links = await resolveCallNoteLinks(tx, caller.orgId, { ...body, ownerMemberId: body.ownerMemberId ?? (caller.kind === 'member' ? caller.actorId : null) });
-      if (links.missing.length > 0) throw new HttpProblem(404, 'not-found', `Not found in this organisation: ${links.missing.join(', ')}`);
-      if (!links.dealId && !links.accountId && !links.contactId) {
-        throw new HttpProblem(400, 'invalid-request', 'Link the notes to a deal, an account or a contact, or list participants whose addresses belong to a contact', [{ field: 'body.dealId', message: 'nothing to link the notes to' }]);
-      }
-      if (!links.ownerMemberId) throw new HttpProblem(400, 'invalid-request', 'Name the rep the notes belong to (ownerMemberId)', [{ field: 'body.ownerMemberId', message: 'required when an API key posts notes of a deal without owner' }]);
       const id = crypto.randomUUID();
-      const workflowId = callNotesWorkflowId(caller.orgId, id);
-      await tx`insert into public.call_notes ${tx({
-        id, orgId: caller.orgId, source: body.source, externalId: null, format: transcript.format, title: body.title, occurredAt: body.occurredAt ?? new Date().toISOString(),
-        rawText: body.text, transcriptText: transcript.text, speakers: transcript.speakers, participants: tx.json(links.participants as never),
-        dealId: links.dealId, accountId: links.accountId, contactId: links.contactId, ownerMemberId: links.ownerMemberId,
-        createdByMemberId: caller.kind === 'member' ? caller.actorId : null, workflowId,
-      })}`;
-      await audit(tx, request, 'call_notes.create', { type: 'call_note', id }, null, { format: transcript.format, dealId: links.dealId, accountId: links.accountId, contactId: links.contactId });
-      return { id, workflowId, format: transcript.format, ...links };
+      const recorded = await recordCallNote(tx, {
+        id, workflowId: callNotesWorkflowId(caller.orgId, id), orgId: caller.orgId, source: body.source, externalId: null, note: body, occurredAt: body.occurredAt ?? new Date().toISOString(),
+        ownerMemberId: body.ownerMemberId ?? (caller.kind === 'member' ? caller.actorId : null), createdByMemberId: caller.kind === 'member' ? caller.actorId : null,
+      });
+      if (!recorded.ok) {
+        const [status, type] = problems[recorded.problem];
+        throw new HttpProblem(status, type, `The notes cannot be recorded: ${recorded.message}`, [{ field: `body.${recorded.field}`, message: recorded.message }]);
+      }
+      await audit(tx, request, 'call_notes.create', { type: 'call_note', id: recorded.id }, null, { format: recorded.format, dealId: recorded.links.dealId, accountId: recorded.links.accountId, contactId: recorded.links.contactId });
+      return recorded;
     });
-    try {
-      if (!options.temporal) throw new Error('Temporal is not configured for this API');
-      await options.temporal.workflow.start('callNotesWorkflow', { workflowId: note.workflowId, taskQueue: options.taskQueue, args: [{ orgId: caller.orgId, callNoteId: note.id }] });
-    } catch (err) {
-      // The note is saved: the worker's process starter starts what did not start (worker/process-starter.ts).
-      request.log.warn({ err, callNoteId: note.id }, 'could not start the call-notes process now; the process starter will');
-    }
-    return reply.code(202).send({ id: note.id, workflowId: note.workflowId, format: note.format, dealId: note.dealId, accountId: note.accountId, contactId: note.contactId, ownerMemberId: note.ownerMemberId! });
+    // A note that cannot be started now is saved all the same: the worker's process starter starts it.
+    await options.temporal?.workflow
+      .start('callNotesWorkflow', { workflowId: note.workflowId, taskQueue: options.taskQueue, args: [{ orgId: caller.orgId, callNoteId: note.id }] })
+      .catch((err: unknown) => request.log.warn({ err, callNoteId: note.id }, 'could not start the call-notes process now; the process starter will'));
+    const { dealId, accountId, contactId, ownerMemberId } = note.links;
+    return reply.code(202).send({ id: note.id, workflowId: note.workflowId, format: note.format, dealId, accountId, contactId, ownerMemberId: ownerMemberId! });
   });
 
   r.get('/v1/meeting-briefs/:id/content', {
