@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { thrown } from '../../infra/testing/errors.ts';
 import { emptyExtraction, type Extraction } from '../../domain/call-notes.ts';
 import {
   AiMalformedOutputError,
@@ -44,16 +45,6 @@ const goodExtraction: Extraction = {
   pains: [{ text: 'Two days a month lost to manual order reconciliation', quote: 'Our ops team loses two days a month reconciling orders by hand.', confidence: 0.9 }],
   commitments: [{ text: 'Pass the questionnaire to the CISO by Friday', quote: 'I will get it to our CISO by Friday.', confidence: 0.8 }],
 };
-
-/** Runs the promise and returns what it threw, failing if it resolved. */
-async function thrown(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('OpenAI call-notes extractor (real SDK, fake OpenAI server)', () => {
   let fake: FakeOpenAiServer;

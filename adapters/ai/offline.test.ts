@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../../infra/testing/errors.ts';
 import { createOfflineDrafter } from './offline.ts';
 import type { DraftContext, PersonaliseRequest } from './port.ts';
 
@@ -14,15 +15,6 @@ const request = (template: { subject: string; body: string }): PersonaliseReques
   template,
   context,
 });
-
-async function thrown(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('offline template drafter', () => {
   const drafter = createOfflineDrafter();

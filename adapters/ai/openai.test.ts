@@ -1,5 +1,6 @@
 // Drives the real `openai` SDK against the local fake of the chat completions API.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { thrown } from '../../infra/testing/errors.ts';
 import { openAiError, startFakeOpenAiServer, userPayload, type FakeOpenAiServer } from './fake-openai-server.ts';
 import { AiRateLimitedError, AiTimeoutError, NON_RETRYABLE_ERROR_TYPES } from '../../domain/errors.ts';
 import { createOpenAiDrafter } from './openai.ts';
@@ -34,16 +35,6 @@ const regenerateRequest = (over: Partial<RegenerateRequest> = {}): RegenerateReq
   context,
   ...over,
 });
-
-/** Runs the promise and returns what it threw, failing if it resolved. */
-async function thrown(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 const draftJson = (subject: string, body: string) => JSON.stringify({ subject, body });
 

@@ -1,5 +1,6 @@
 // Drives the real `resend` SDK against the local fake of the Resend API.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { thrown } from '../../infra/testing/errors.ts';
 import { ConfigurationError, ProviderRejectedError, ValidationError } from '../../domain/errors.ts';
 import { startFakeResendServer, type FakeResendServer } from './fake-resend-server.ts';
 import type { EmailSender, OutgoingEmail } from './port.ts';
@@ -24,16 +25,6 @@ const email = (over: Partial<OutgoingEmail> = {}): OutgoingEmail => ({
   tags: { org: '7c0b5a0e-4f5e-4a43-9d41-5b7a4f1d2c11', process: 'follow-up', step: 'step-2' },
   ...over,
 });
-
-/** Runs the promise and returns what it threw, failing if it resolved. */
-async function thrown(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('Resend email sender (real SDK, fake Resend server)', () => {
   let fake: FakeResendServer;

@@ -1,5 +1,6 @@
 // Drives the Apollo adapter over real HTTP against the local fake of POST /api/v1/people/match.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { thrown } from '../../infra/testing/errors.ts';
 import { createApolloEnricher, linkedinProfileUrl } from './apollo.ts';
 import { startFakeApolloServer, type FakeApolloPersonInput, type FakeApolloServer } from './fake-apollo-server.ts';
 import { enrichmentResultSchema, type EnrichmentPerson, type LeadEnricher } from './port.ts';
@@ -48,15 +49,6 @@ const tim: FakeApolloPersonInput & Record<string, unknown> = {
   },
   contact: { title: 'Reaching Peak Potential | President', time_zone: 'America/New_York', sanitized_phone: '+12125550100' },
 };
-
-async function thrown(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('Apollo enricher (fetch, fake Apollo server)', () => {
   let fake: FakeApolloServer;
