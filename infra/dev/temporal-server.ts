@@ -1,5 +1,6 @@
 // The Temporal CLI dev server (SQLite, Web UI) for the embedded default and the tests, plus registration
 // of Closeloop's search attributes on any server the operator API can reach.
+import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
@@ -34,10 +35,34 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   else args.push('--ui-port', String(options.uiPort));
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
-  const proc = spawnManaged({ name: 'temporal', command: options.cliPath, args, logFile: options.logFile, pidFile: options.pidFile });
   const address = `127.0.0.1:${options.port}`;
-  await waitForTemporal(address, proc);
-  return { address, process: proc, stop: () => proc.stop('SIGTERM', 20_000) };
+  // The CLI picks its other ports (HTTP API, metrics, internal services) free at random just before binding them;
+  // when another process takes one first the server dies at once. A second start picks again.
+  for (let attempt = 1; ; attempt += 1) {
+    const proc = spawnManaged({ name: 'temporal', command: options.cliPath, args, logFile: options.logFile, pidFile: options.pidFile });
+    try {
+      await waitForTemporal(address, proc);
+      return { address, process: proc, stop: () => proc.stop('SIGTERM', 20_000) };
+    } catch (err) {
+      if (!(err instanceof DevServerExitedError) || attempt === 2) throw err;
+    }
+  }
+}
+
+class DevServerExitedError extends Error {
+  override readonly name = 'DevServerExitedError';
+}
+
+/** The first lines that say what went wrong (a Go panic's message comes before its long stack). */
+function problemLines(logFile: string): string {
+  let text = '';
+  try {
+    text = readFileSync(logFile, 'utf8');
+  } catch {
+    return '';
+  }
+  const lines = text.split('\n').filter((line) => /panic|fatal|error|address already in use/i.test(line)).slice(0, 5);
+  return lines.length > 0 ? `${lines.join('\n')}\n…\n` : '';
 }
 
 async function waitForTemporal(address: string, proc: ManagedProcess): Promise<void> {
@@ -48,7 +73,7 @@ async function waitForTemporal(address: string, proc: ManagedProcess): Promise<v
   const deadline = Date.now() + 90_000;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`The Temporal dev server exited during start. Its log (${proc.logFile}):\n${tail(proc.logFile)}`);
+    if (exited) throw new DevServerExitedError(`The Temporal dev server exited during start. Its log (${proc.logFile}):\n${problemLines(proc.logFile)}${tail(proc.logFile)}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: '1s' });
       try {
